@@ -1,0 +1,118 @@
+// Package content turns the bytes of a Markdown file with Hugo-compatible
+// front matter into a Doc, and Markdown into HTML. It does no I/O: callers
+// hand it bytes and get values back, which keeps it fast to test and safe
+// to call from anywhere.
+package content
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind tells a dated post from a standalone page.
+type Kind uint8
+
+const (
+	KindPost Kind = iota
+	KindPage
+)
+
+func (k Kind) String() string {
+	if k == KindPage {
+		return "page"
+	}
+	return "post"
+}
+
+// Doc is one post or page: its front matter, normalised, and its Markdown body.
+type Doc struct {
+	// Key is where the source lives in the store, e.g. "posts/2024/qmk.md".
+	Key  string `json:"key"`
+	Kind Kind   `json:"kind"`
+
+	Title string `json:"title"`
+	Slug  string `json:"slug"`
+	// Date is when the post was published; Lastmod when it last changed
+	// (zero when the front matter does not say).
+	Date    time.Time `json:"date"`
+	Lastmod time.Time `json:"lastmod,omitzero"`
+	// PublishDate, when set and in the future, hides the post until then.
+	PublishDate time.Time `json:"publishDate,omitzero"`
+	Draft       bool      `json:"draft,omitempty"`
+	// Categories are paths of slugs such as "programming/qmk"; CategoryNames
+	// holds the same paths as the author wrote them ("Programming/QMK").
+	Categories    []string `json:"categories,omitempty"`
+	CategoryNames []string `json:"categoryNames,omitempty"`
+	Tags          []string `json:"tags,omitempty"`
+	// Summary is the front matter's summary (or description), plain text.
+	Summary     string   `json:"summary,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Aliases     []string `json:"aliases,omitempty"`
+
+	// Lead is the Markdown shown where the post is listed: the part before
+	// <!--more-->, or else the first paragraph.
+	Lead []byte `json:"lead,omitempty"`
+	// HasMore is true when the author split the post with <!--more-->.
+	HasMore bool `json:"hasMore,omitempty"`
+
+	// Bundle is the store folder of a page bundle ("posts/qmk/" for
+	// posts/qmk/index.md): files beside index.md belong to the post.
+	Bundle string `json:"bundle,omitempty"`
+
+	// Body is the Markdown after the front matter. It is nil when the Doc
+	// came from an index and the body has not been read yet.
+	Body []byte `json:"-"`
+	// BodyLine is the line of the file where Body starts.
+	BodyLine int `json:"bodyLine,omitempty"`
+
+	// ETag identifies the version of the source this Doc was parsed from.
+	ETag string `json:"etag,omitempty"`
+}
+
+// Published reports when the doc becomes visible: PublishDate if set, else Date.
+func (d *Doc) Published() time.Time {
+	if !d.PublishDate.IsZero() {
+		return d.PublishDate
+	}
+	return d.Date
+}
+
+// Updated is Lastmod when it is later than Date, else Date.
+func (d *Doc) Updated() time.Time {
+	if d.Lastmod.After(d.Date) {
+		return d.Lastmod
+	}
+	return d.Date
+}
+
+// Visible reports whether readers may see the doc at instant now.
+func (d *Doc) Visible(now time.Time) bool {
+	return !d.Draft && !d.Published().After(now)
+}
+
+// Problem is something wrong with a source file, precise enough for the
+// author to fix it: the file, the line, the field and why.
+type Problem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	// Skipped is true when the problem kept the file off the site.
+	Skipped bool `json:"skipped,omitempty"`
+}
+
+func (p Problem) String() string {
+	loc := p.File
+	if p.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	field := ""
+	if p.Field != "" {
+		field = p.Field + ": "
+	}
+	s := fmt.Sprintf("%s: %s%s", loc, field, p.Message)
+	if p.Skipped {
+		s += " (file skipped)"
+	}
+	return s
+}

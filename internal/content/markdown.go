@@ -1,0 +1,185 @@
+package content
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Markdown renders post bodies: CommonMark plus GitHub's extensions,
+// footnotes, typographic quotes, heading anchors and code highlighted
+// with CSS classes (the theme carries light and dark colours, and a strict
+// Content-Security-Policy forbids inline styles).
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// RenderOptions adapt one rendering to where it is shown.
+type RenderOptions struct {
+	// IDPrefix is put before every heading and footnote id, so that several
+	// posts on one page (the home page) never share an id.
+	IDPrefix string
+	// LinkBase, when set, is the URL folder that relative links and images
+	// are resolved against: a page bundle's files live beside its post.
+	LinkBase string
+	// Origin, when set (https://example.org), makes root-relative URLs
+	// absolute: feed readers have no page to resolve them against.
+	Origin string
+	// NoAnchors leaves out the "link to this section" anchors, which only
+	// make sense with the theme's CSS.
+	NoAnchors bool
+}
+
+const idPrefixMeta = "grail-id-prefix"
+
+// NewMarkdown returns a renderer. Raw HTML in Markdown is dropped unless
+// unsafeHTML is true, as in Hugo.
+func NewMarkdown(unsafeHTML bool) *Markdown {
+	var htmlOpts []renderer.Option
+	if unsafeHTML {
+		htmlOpts = append(htmlOpts, ghtml.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+			extension.Typographer,
+			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
+			highlighting.NewHighlighting(
+				highlighting.WithFormatOptions(html.WithClasses(true), html.ClassPrefix("hl-")),
+				highlighting.WithGuessLanguage(false),
+			),
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(append(htmlOpts,
+			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100)))...),
+	)
+	return &Markdown{md: md}
+}
+
+func footnotePrefix(n ast.Node) []byte {
+	if doc := n.OwnerDocument(); doc != nil {
+		if p, ok := doc.Meta()[idPrefixMeta].(string); ok {
+			return []byte(p)
+		}
+	}
+	return nil
+}
+
+// Render converts Markdown to HTML.
+func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
+	doc := m.md.Parser().Parse(text.NewReader(src))
+	if d, ok := doc.(*ast.Document); ok && o.IDPrefix != "" {
+		d.AddMeta(idPrefixMeta, o.IDPrefix)
+	}
+	if err := ast.Walk(doc, (&decorator{opts: o}).visit); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(src) * 3 / 2)
+	if err := m.md.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decorator adjusts the parsed document: heading anchors and id prefixes,
+// table alignment as classes, lazy images and bundle-relative URLs.
+type decorator struct {
+	opts RenderOptions
+}
+
+func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	switch n := n.(type) {
+	case *ast.Heading:
+		d.heading(n)
+	case *east.TableCell:
+		if n.Alignment != east.AlignNone {
+			n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))
+		}
+	case *ast.Image:
+		n.SetAttributeString("loading", []byte("lazy"))
+		n.Destination = d.resolve(n.Destination)
+	case *ast.Link:
+		n.Destination = d.resolve(n.Destination)
+	}
+	return ast.WalkContinue, nil
+}
+
+// heading prefixes the generated id and appends a "#" link to it, so that
+// readers can copy a link to any section.
+func (d *decorator) heading(h *ast.Heading) {
+	v, ok := h.AttributeString("id")
+	id, isBytes := v.([]byte)
+	if !ok || !isBytes {
+		return
+	}
+	id = append([]byte(d.opts.IDPrefix), id...)
+	h.SetAttributeString("id", id)
+	if d.opts.NoAnchors {
+		return
+	}
+	// The "#" is drawn by the theme's CSS; screen readers read the label.
+	label := ast.NewString([]byte(`<span class="visually-hidden">Link to this section</span>`))
+	label.SetRaw(true)
+	link := ast.NewLink()
+	link.Destination = append([]byte("#"), id...)
+	link.SetAttributeString("class", []byte("anchor"))
+	link.AppendChild(link, label)
+	h.AppendChild(h, link)
+}
+
+// resolve makes a bundle's relative URLs point into the bundle, and
+// root-relative URLs absolute when an Origin is given.
+func (d *decorator) resolve(dest []byte) []byte {
+	s := string(dest)
+	if s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, "?") || strings.HasPrefix(s, "//") {
+		return dest
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" {
+		return dest
+	}
+	if !strings.HasPrefix(s, "/") {
+		if d.opts.LinkBase == "" {
+			return dest
+		}
+		s = d.opts.LinkBase + strings.TrimPrefix(s, "./")
+	}
+	return []byte(d.opts.Origin + s)
+}
+
+// taskRenderer draws task list boxes as marks with a text alternative:
+// a disabled checkbox with no label is a form control that assistive
+// technology announces without saying what it is.
+type taskRenderer struct{}
+
+func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(east.KindTaskCheckBox, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.(*east.TaskCheckBox).IsChecked {
+			_, _ = w.WriteString(`<span class="task done" role="img" aria-label="Done">&#x2611;</span> `)
+		} else {
+			_, _ = w.WriteString(`<span class="task" role="img" aria-label="To do">&#x2610;</span> `)
+		}
+		return ast.WalkContinue, nil
+	})
+}

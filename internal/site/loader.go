@@ -1,0 +1,204 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/grailblog/grail/internal/config"
+	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/store"
+)
+
+// Source is what the loader reads a site from (a *store.Store).
+type Source interface {
+	Config(ctx context.Context) (config.Config, error)
+	Sources(ctx context.Context) ([]store.Source, error)
+	Read(ctx context.Context, key string) ([]byte, store.ObjectInfo, error)
+}
+
+// Loader keeps the current Site and rebuilds it when the sources change.
+// Rebuilds are incremental: a file whose version has not changed is not
+// read again.
+type Loader struct {
+	src Source
+	log *slog.Logger
+	now func() time.Time
+
+	cur atomic.Pointer[Site]
+	gen atomic.Uint64
+
+	mu     sync.Mutex // one rebuild at a time
+	parsed map[string]parsedSource
+	cfg    config.Config
+}
+
+type parsedSource struct {
+	etag     string
+	doc      *content.Doc // nil when the file was skipped
+	problems []content.Problem
+}
+
+// NewLoader returns a loader for src. now is the clock (nil: time.Now).
+func NewLoader(src Source, log *slog.Logger, now func() time.Time) *Loader {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Loader{src: src, log: log, now: now, parsed: map[string]parsedSource{}}
+}
+
+// Current returns the snapshot to serve. When a scheduled post has come
+// due it first rebuilds the indexes (not the sources), so the post
+// appears at its time with no restart and no polling.
+func (l *Loader) Current() *Site {
+	s := l.cur.Load()
+	if s != nil && s.Stale(l.now()) {
+		l.mu.Lock()
+		if s = l.cur.Load(); s.Stale(l.now()) {
+			s = l.swap(Build(s.Config, s.Docs, l.problems(), l.now()))
+		}
+		l.mu.Unlock()
+	}
+	return s
+}
+
+// Generation identifies the current snapshot; it changes with every swap.
+func (l *Loader) Generation() uint64 { return l.gen.Load() }
+
+func (l *Loader) swap(s *Site) *Site {
+	s.Generation = l.gen.Add(1)
+	l.cur.Store(s)
+	return s
+}
+
+// Reload reads what changed in the sources and swaps in a new Site. It
+// returns whether anything changed. On error the current Site stays.
+func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cfg, err := l.src.Config(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !reflect.DeepEqual(cfg, l.cfg) {
+		// Dates without an offset depend on the time zone: parse again.
+		l.parsed = map[string]parsedSource{}
+		l.cfg = cfg
+		changed = true
+	}
+	sources, err := l.src.Sources(ctx)
+	if err != nil {
+		return false, err
+	}
+	next := make(map[string]parsedSource, len(sources))
+	var todo []store.Source
+	for _, s := range sources {
+		if p, ok := l.parsed[s.Key]; ok && p.etag == s.ETag {
+			next[s.Key] = p
+		} else {
+			todo = append(todo, s)
+		}
+	}
+	if len(todo) > 0 || len(next) != len(l.parsed) {
+		changed = true
+	}
+	if !changed && l.cur.Load() != nil {
+		return false, nil
+	}
+	for key, p := range l.parseAll(ctx, todo) {
+		next[key] = p
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	l.parsed = next
+	docs := make([]*content.Doc, 0, len(next))
+	for _, p := range next {
+		if p.doc != nil {
+			docs = append(docs, p.doc)
+		}
+	}
+	l.swap(Build(cfg, docs, l.problems(), l.now()))
+	return true, nil
+}
+
+func (l *Loader) problems() []content.Problem {
+	var out []content.Problem
+	for _, p := range l.parsed {
+		out = append(out, p.problems...)
+	}
+	return out
+}
+
+// parseAll reads and parses sources on all cores. Bodies are dropped after
+// parsing: they are read again when a page is rendered, which keeps a
+// server with thousands of posts small.
+func (l *Loader) parseAll(ctx context.Context, todo []store.Source) map[string]parsedSource {
+	out := make(map[string]parsedSource, len(todo))
+	var mu sync.Mutex
+	work := make(chan store.Source)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0)*2, len(todo)) {
+		wg.Go(func() {
+			for s := range work {
+				p := l.parseOne(ctx, s)
+				mu.Lock()
+				out[s.Key] = p
+				mu.Unlock()
+			}
+		})
+	}
+	for _, s := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- s
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
+func (l *Loader) parseOne(ctx context.Context, s store.Source) parsedSource {
+	data, info, err := l.src.Read(ctx, s.Key)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) { // deleted since the listing
+			return parsedSource{etag: s.ETag}
+		}
+		return parsedSource{etag: "", problems: []content.Problem{{File: s.Key, Message: fmt.Sprintf("cannot be read: %v", err), Skipped: true}}}
+	}
+	doc, problems := content.Parse(s.Key, s.Kind, data, l.cfg.Location)
+	for _, p := range problems {
+		l.log.Warn("content problem", "problem", p.String())
+	}
+	if doc != nil {
+		doc.ETag = info.ETag
+		doc.Body = nil
+	}
+	return parsedSource{etag: info.ETag, doc: doc, problems: problems}
+}
+
+// Body reads the Markdown body of d from the store.
+func (l *Loader) Body(ctx context.Context, d *content.Doc) ([]byte, error) {
+	if d.Body != nil {
+		return d.Body, nil
+	}
+	data, _, err := l.src.Read(ctx, d.Key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", d.Key, err)
+	}
+	fresh, problems := content.Parse(d.Key, d.Kind, data, l.cfg.Location)
+	if fresh == nil {
+		return nil, fmt.Errorf("%s: %s", d.Key, problems[0].Message)
+	}
+	return fresh.Body, nil
+}

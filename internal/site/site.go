@@ -1,0 +1,369 @@
+// Package site holds the immutable, fully indexed snapshot of a blog that
+// every reader's request is served from: posts by date, slug, category,
+// tag and month, pages, aliases. Readers never lock; a change builds a new
+// Site and swaps it in whole.
+package site
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grailblog/grail/internal/config"
+	"github.com/grailblog/grail/internal/content"
+)
+
+// Site is one immutable snapshot. Nothing in it may be modified after Build.
+type Site struct {
+	Config config.Config
+	// Generation numbers snapshots: caches keyed by it never serve stale pages.
+	Generation uint64
+	// Built is the instant the snapshot was built for: what was scheduled
+	// before it is visible.
+	Built time.Time
+	// NextChange is when a scheduled post becomes visible (zero if none):
+	// the snapshot must be rebuilt then.
+	NextChange time.Time
+
+	// Docs is every source that parsed, drafts and scheduled posts included.
+	Docs []*content.Doc
+	// Posts are the visible posts, newest first.
+	Posts []*content.Doc
+	// Pages are the visible standalone pages, by title.
+	Pages []*content.Doc
+	// Categories is the root of the category tree (it has no name).
+	Categories *Category
+	// Tags are every tag in use, by name.
+	Tags []*Tag
+	// Years is the archive, newest first, in the site's time zone.
+	Years []*Year
+	// Problems found while loading and indexing, by file.
+	Problems []content.Problem
+
+	byPath     map[string]*content.Doc
+	postIndex  map[*content.Doc]int
+	categories map[string]*Category
+	tags       map[string]*Tag
+	aliases    map[string]string
+}
+
+// Category is a node of the category tree.
+type Category struct {
+	Slug string // this level's slug
+	Name string // this level's name as the author wrote it
+	Path string // slugs from the root: "hardware/keyboards/qmk"
+	// Parent is nil for top-level categories' parent, the root.
+	Parent   *Category
+	Children []*Category
+	// Posts are in this category or any below it, newest first.
+	Posts []*content.Doc
+}
+
+// Names returns the names from the top level down to c.
+func (c *Category) Names() []string {
+	var names []string
+	for n := c; n != nil && n.Path != ""; n = n.Parent {
+		names = append([]string{n.Name}, names...)
+	}
+	return names
+}
+
+// Ancestors returns the categories from the top level down to c, c included.
+func (c *Category) Ancestors() []*Category {
+	var out []*Category
+	for n := c; n != nil && n.Path != ""; n = n.Parent {
+		out = append([]*Category{n}, out...)
+	}
+	return out
+}
+
+// Tag is a tag and its posts, newest first.
+type Tag struct {
+	Slug  string
+	Name  string
+	Posts []*content.Doc
+}
+
+// Year is one year of the archive.
+type Year struct {
+	Year   int
+	Months []*Month // newest first
+	Count  int
+}
+
+// Month is one month of the archive.
+type Month struct {
+	Year  int
+	Month time.Month
+	Posts []*content.Doc
+}
+
+// reservedPaths are routes that a page slug may not take.
+var reservedPaths = map[string]bool{
+	"/page": true, "/blog": true, "/categories": true, "/category": true, "/tags": true,
+	"/tag": true, "/archive": true, "/rss.xml": true, "/feed.atom": true, "/feed.json": true,
+	"/sitemap.xml": true, "/robots.txt": true, "/healthz": true, "/assets": true,
+	"/media": true, "/admin": true, "/jobs": true, "/feeds": true,
+}
+
+// Build indexes docs as they are at instant now. problems found while
+// loading are carried into the Site's Problems.
+func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, now time.Time) *Site {
+	s := &Site{
+		Config:     cfg,
+		Built:      now,
+		Docs:       docs,
+		Problems:   append([]content.Problem(nil), problems...),
+		byPath:     map[string]*content.Doc{},
+		postIndex:  map[*content.Doc]int{},
+		categories: map[string]*Category{},
+		tags:       map[string]*Tag{},
+		aliases:    map[string]string{},
+		Categories: &Category{},
+	}
+	visible := s.pickVisible(docs, now)
+	for _, d := range visible {
+		if d.Kind == content.KindPage {
+			s.Pages = append(s.Pages, d)
+		} else {
+			s.Posts = append(s.Posts, d)
+		}
+	}
+	sort.SliceStable(s.Posts, func(i, j int) bool { return newer(s.Posts[i], s.Posts[j]) })
+	sort.SliceStable(s.Pages, func(i, j int) bool { return s.Pages[i].Title < s.Pages[j].Title })
+	for i, p := range s.Posts {
+		s.postIndex[p] = i
+		s.byPath[s.URL(p)] = p
+		s.indexCategories(p)
+		s.indexTags(p)
+		s.indexArchive(p)
+	}
+	for _, p := range s.Pages {
+		s.byPath[s.URL(p)] = p
+	}
+	s.indexAliases(visible)
+	sortTree(s.Categories)
+	sort.Slice(s.Tags, func(i, j int) bool { return strings.ToLower(s.Tags[i].Name) < strings.ToLower(s.Tags[j].Name) })
+	sort.SliceStable(s.Problems, func(i, j int) bool {
+		if s.Problems[i].File != s.Problems[j].File {
+			return s.Problems[i].File < s.Problems[j].File
+		}
+		return s.Problems[i].Line < s.Problems[j].Line
+	})
+	return s
+}
+
+func newer(a, b *content.Doc) bool {
+	if !a.Date.Equal(b.Date) {
+		return a.Date.After(b.Date)
+	}
+	return a.Slug < b.Slug
+}
+
+// pickVisible drops drafts and scheduled docs (noting when the next one is
+// due) and settles slug clashes: the file whose key sorts first wins, so
+// every server picks the same one, and both files are reported.
+func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
+	sorted := append([]*content.Doc(nil), docs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
+	owner := map[string]*content.Doc{}
+	var out []*content.Doc
+	for _, d := range sorted {
+		if d.Draft {
+			continue
+		}
+		if pub := d.Published(); pub.After(now) {
+			if s.NextChange.IsZero() || pub.Before(s.NextChange) {
+				s.NextChange = pub
+			}
+			continue
+		}
+		url := s.URL(d)
+		if d.Kind == content.KindPage && reservedPaths[url] {
+			s.Problems = append(s.Problems, content.Problem{File: d.Key, Line: 1, Field: "slug",
+				Message: fmt.Sprintf("%s is one of grail's own addresses; choose another slug", url), Skipped: true})
+			continue
+		}
+		if first, taken := owner[url]; taken {
+			msg := fmt.Sprintf("%s is also the address of %s", url, first.Key)
+			s.Problems = append(s.Problems,
+				content.Problem{File: d.Key, Line: 1, Field: "slug", Message: msg + ", which is shown instead", Skipped: true},
+				content.Problem{File: first.Key, Line: 1, Field: "slug", Message: fmt.Sprintf("%s is also the address of %s; this file is shown", url, d.Key)})
+			continue
+		}
+		owner[url] = d
+		out = append(out, d)
+	}
+	return out
+}
+
+func (s *Site) indexCategories(p *content.Doc) {
+	seen := map[*Category]bool{}
+	for i, path := range p.Categories {
+		names := strings.Split(p.CategoryNames[i], "/")
+		node := s.Categories
+		for depth, slug := range strings.Split(path, "/") {
+			full := strings.Join(strings.Split(path, "/")[:depth+1], "/")
+			child, ok := s.categories[full]
+			if !ok {
+				child = &Category{Slug: slug, Name: names[depth], Path: full, Parent: node}
+				node.Children = append(node.Children, child)
+				s.categories[full] = child
+			}
+			if !seen[child] {
+				child.Posts = append(child.Posts, p)
+				seen[child] = true
+			}
+			node = child
+		}
+	}
+}
+
+func (s *Site) indexTags(p *content.Doc) {
+	for _, name := range p.Tags {
+		slug := content.Slugify(name)
+		if slug == "" {
+			continue
+		}
+		t, ok := s.tags[slug]
+		if !ok {
+			t = &Tag{Slug: slug, Name: name}
+			s.tags[slug] = t
+			s.Tags = append(s.Tags, t)
+		}
+		if n := len(t.Posts); n == 0 || t.Posts[n-1] != p {
+			t.Posts = append(t.Posts, p)
+		}
+	}
+}
+
+func (s *Site) indexArchive(p *content.Doc) {
+	local := p.Date.In(s.Config.Location)
+	y, m := local.Year(), local.Month()
+	var year *Year
+	if n := len(s.Years); n > 0 && s.Years[n-1].Year == y {
+		year = s.Years[n-1]
+	} else {
+		year = &Year{Year: y}
+		s.Years = append(s.Years, year)
+	}
+	year.Count++
+	var month *Month
+	if n := len(year.Months); n > 0 && year.Months[n-1].Month == m {
+		month = year.Months[n-1]
+	} else {
+		month = &Month{Year: y, Month: m}
+		year.Months = append(year.Months, month)
+	}
+	month.Posts = append(month.Posts, p)
+}
+
+// indexAliases maps each old URL a doc lists to its address. An alias that
+// is a live address of another doc is ignored and reported.
+func (s *Site) indexAliases(visible []*content.Doc) {
+	for _, d := range visible {
+		for _, a := range d.Aliases {
+			switch {
+			case s.byPath[a] != nil:
+				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
+					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.byPath[a].Key)})
+			case s.aliases[a] != "":
+				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
+					Message: fmt.Sprintf("%s is already an alias of %s; alias ignored", a, s.aliases[a])})
+			default:
+				s.aliases[a] = s.URL(d)
+			}
+		}
+	}
+}
+
+func sortTree(c *Category) {
+	sort.Slice(c.Children, func(i, j int) bool {
+		return strings.ToLower(c.Children[i].Name) < strings.ToLower(c.Children[j].Name)
+	})
+	for _, ch := range c.Children {
+		sortTree(ch)
+	}
+}
+
+// URL is the site-relative address of a doc: the permalink pattern for a
+// post, /<slug> for a page.
+func (s *Site) URL(d *content.Doc) string {
+	if d.Kind == content.KindPage {
+		return "/" + d.Slug
+	}
+	return expandPermalink(s.Config.Permalink, d, s.Config.Location)
+}
+
+func expandPermalink(pattern string, d *content.Doc, loc *time.Location) string {
+	if pattern == "/blog/:slug" { // the default, and the hot path
+		return "/blog/" + d.Slug
+	}
+	local := d.Date.In(loc)
+	r := strings.NewReplacer(
+		":slug", d.Slug,
+		":year", strconv.Itoa(local.Year()),
+		":month", fmt.Sprintf("%02d", int(local.Month())),
+		":day", fmt.Sprintf("%02d", local.Day()),
+	)
+	return strings.TrimRight(r.Replace(pattern), "/")
+}
+
+// ByPath finds the visible post or page at a site-relative address.
+func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }
+
+// Alias returns the address an old URL now redirects to, or "".
+func (s *Site) Alias(path string) string { return s.aliases[strings.TrimRight(path, "/")] }
+
+// Category returns the category at a slug path such as "hardware/keyboards".
+func (s *Site) Category(path string) *Category { return s.categories[path] }
+
+// Tag returns the tag with this slug.
+func (s *Site) Tag(slug string) *Tag { return s.tags[slug] }
+
+// Year returns the archive of one year.
+func (s *Site) Year(y int) *Year {
+	for _, yr := range s.Years {
+		if yr.Year == y {
+			return yr
+		}
+	}
+	return nil
+}
+
+// Neighbours returns the next older and next newer visible posts.
+func (s *Site) Neighbours(p *content.Doc) (older, newer *content.Doc) {
+	i, ok := s.postIndex[p]
+	if !ok {
+		return nil, nil
+	}
+	if i+1 < len(s.Posts) {
+		older = s.Posts[i+1]
+	}
+	if i > 0 {
+		newer = s.Posts[i-1]
+	}
+	return older, newer
+}
+
+// CategoryOf returns the tree node of one of a post's category paths.
+func (s *Site) CategoryOf(path string) *Category { return s.categories[path] }
+
+// Stale reports whether a scheduled post has come due since the build.
+func (s *Site) Stale(now time.Time) bool {
+	return !s.NextChange.IsZero() && !now.Before(s.NextChange)
+}
+
+// Updated is the latest modification of any visible post (for feeds and
+// Last-Modified).
+func (s *Site) Updated() time.Time {
+	var t time.Time
+	for _, p := range s.Posts {
+		if u := p.Updated(); u.After(t) {
+			t = u
+		}
+	}
+	return t
+}

@@ -1,0 +1,242 @@
+// Package store owns the layout of a site's bucket — a folder on disk, an
+// S3 bucket or memory — and is the only package that knows where anything
+// lives in it: posts, pages, media, theme files, and grail's own state
+// under _grail/ (revisions, trash, the session key, the index snapshot).
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"strings"
+
+	"github.com/grailblog/grail/internal/config"
+	"github.com/grailblog/grail/internal/content"
+)
+
+// Store is a site's storage. It is safe for concurrent use.
+type Store struct {
+	b      backend
+	layout Layout
+	log    *slog.Logger
+}
+
+// Layout says where a site keeps each kind of file. A grail site and a
+// Hugo site root are laid out differently; both are served as they are.
+type Layout struct {
+	Hugo bool
+	// PostDirs hold posts, at any depth; PageDir holds pages at its top
+	// level (or as <slug>/index.md bundles).
+	PostDirs []string
+	PageDir  string
+	// Media is served under /media/; Static (Hugo's static/) at the root.
+	Media  string
+	Static string
+	Theme  string
+}
+
+var grailLayout = Layout{PostDirs: []string{"posts/"}, PageDir: "pages/", Media: "media/", Theme: "theme/"}
+
+// Source is a post or page source file in the store.
+type Source struct {
+	ObjectInfo
+	Kind content.Kind
+}
+
+// Open opens the site at location: a folder path, a file:// URL, or a
+// bucket URL (s3://bucket?region=…, mem://). It checks that the store can
+// be reached and works out its layout.
+func Open(ctx context.Context, location string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b, err := openBackend(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{b: b, log: log}
+	if s.layout, err = detectLayout(ctx, b); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openBackend(_ context.Context, location string) (backend, error) {
+	if strings.HasPrefix(location, "file://") {
+		return openDir(strings.TrimPrefix(location, "file://"))
+	}
+	if i := strings.Index(location, "://"); i > 0 && !strings.ContainsAny(location[:i], "/\\.") {
+		return nil, fmt.Errorf("site %q: unsupported scheme %q (use a folder, file://, s3:// or mem://)", location, location[:i])
+	}
+	return openDir(location)
+}
+
+// detectLayout tells a Hugo site root (content/ and no posts/) from a
+// grail site.
+func detectLayout(ctx context.Context, b backend) (Layout, error) {
+	top, err := b.ListDirs(ctx, "")
+	if err != nil {
+		return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
+	}
+	has := func(d string) bool {
+		for _, t := range top {
+			if t == d {
+				return true
+			}
+		}
+		return false
+	}
+	if has("posts/") || has("pages/") || !has("content/") {
+		return grailLayout, nil
+	}
+	l := Layout{Hugo: true, PageDir: "content/", Media: "media/", Static: "static/", Theme: "theme/"}
+	sections, err := b.ListDirs(ctx, "content/")
+	if err != nil {
+		return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
+	}
+	for _, s := range sections {
+		switch s {
+		case "content/posts/", "content/post/", "content/blog/":
+			l.PostDirs = append(l.PostDirs, s)
+		}
+	}
+	return l, nil
+}
+
+// Layout returns where this site keeps things.
+func (s *Store) Layout() Layout { return s.layout }
+
+// Describe names the store in messages.
+func (s *Store) Describe() string { return s.b.Describe() }
+
+// Close releases the store.
+func (s *Store) Close() error { return s.b.Close() }
+
+// Config reads grail.toml (or, in a Hugo site, the settings grail shares
+// with hugo.toml). A site without one gets the defaults.
+func (s *Store) Config(ctx context.Context) (config.Config, error) {
+	data, _, err := s.b.ReadAll(ctx, config.FileName)
+	if errors.Is(err, ErrNotFound) && s.layout.Hugo {
+		return s.hugoConfig(ctx)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return config.Default(), nil
+	}
+	if err != nil {
+		return config.Config{}, err
+	}
+	return config.Parse(data)
+}
+
+func (s *Store) hugoConfig(ctx context.Context) (config.Config, error) {
+	for _, name := range []string{"hugo.toml", "config.toml"} {
+		data, _, err := s.b.ReadAll(ctx, name)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return config.Config{}, err
+		}
+		return config.ParseHugo(name, data)
+	}
+	return config.Default(), nil
+}
+
+// Sources lists every post and page source (Markdown files).
+func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	var out []Source
+	for _, dir := range s.layout.PostDirs {
+		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
+			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
+				out = append(out, Source{o, content.KindPost})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	err := s.b.List(ctx, s.layout.PageDir, func(o ObjectInfo) error {
+		if s.isPage(o.Key) {
+			out = append(out, Source{o, content.KindPage})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// isPage: a Markdown file at the top of the page folder, or the index.md
+// of a bundle folder there that is not a post section.
+func (s *Store) isPage(key string) bool {
+	rel := strings.TrimPrefix(key, s.layout.PageDir)
+	if !isMarkdown(rel) || path.Base(rel) == "_index.md" {
+		return false
+	}
+	dir, file := path.Split(rel)
+	if dir == "" {
+		return true
+	}
+	if strings.Count(dir, "/") != 1 || file != "index.md" {
+		return false
+	}
+	for _, p := range s.layout.PostDirs {
+		if s.layout.PageDir+dir == p {
+			return false
+		}
+	}
+	return true
+}
+
+func isMarkdown(key string) bool {
+	return strings.HasSuffix(key, ".md") || strings.HasSuffix(key, ".markdown")
+}
+
+// Read returns the bytes and version of an object.
+func (s *Store) Read(ctx context.Context, key string) ([]byte, ObjectInfo, error) {
+	return s.b.ReadAll(ctx, key)
+}
+
+// Stat returns an object's version without reading it.
+func (s *Store) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	return s.b.Stat(ctx, key)
+}
+
+// OpenMedia opens a file served under /media/; name is the path after it.
+func (s *Store) OpenMedia(ctx context.Context, name string) (File, error) {
+	return s.b.Open(ctx, s.layout.Media+name)
+}
+
+// OpenStatic opens a file of a Hugo site's static/ folder, which Hugo
+// serves at the site root; name is the URL path without its leading slash.
+func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
+	if s.layout.Static == "" {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	return s.b.Open(ctx, s.layout.Static+name)
+}
+
+// OpenBundleFile opens a file that sits beside a bundle's index.md.
+func (s *Store) OpenBundleFile(ctx context.Context, bundle, name string) (File, error) {
+	if isMarkdown(name) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	return s.b.Open(ctx, bundle+name)
+}
+
+// ThemeFiles reads every file of the site's theme/ folder, which override
+// the built-in theme file by file. Keys in the result are relative to it.
+func (s *Store) ThemeFiles(ctx context.Context) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := s.b.List(ctx, s.layout.Theme, func(o ObjectInfo) error {
+		data, _, err := s.b.ReadAll(ctx, o.Key)
+		if err != nil {
+			return err
+		}
+		files[strings.TrimPrefix(o.Key, s.layout.Theme)] = data
+		return nil
+	})
+	return files, err
+}

@@ -138,7 +138,7 @@ func (d *decorator) heading(h *ast.Heading) {
 	}
 	// The "#" is drawn by the theme's CSS; screen readers read the label.
 	label := ast.NewString([]byte(`<span class="visually-hidden">Link to this section</span>`))
-	label.SetRaw(true)
+	label.SetCode(true) // written as is: it is our markup, not the author's text
 	link := ast.NewLink()
 	link.Destination = append([]byte("#"), id...)
 	link.SetAttributeString("class", []byte("anchor"))

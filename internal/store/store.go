@@ -240,3 +240,20 @@ func (s *Store) ThemeFiles(ctx context.Context) (map[string][]byte, error) {
 	})
 	return files, err
 }
+
+// PostKey is where a new post with this slug is stored.
+func (s *Store) PostKey(slug string) string {
+	dir := "posts/"
+	if len(s.layout.PostDirs) > 0 {
+		dir = s.layout.PostDirs[0]
+	}
+	return dir + slug + ".md"
+}
+
+// CreatePost stores a new post, failing with ErrConflict if its key is
+// taken. It returns the key.
+func (s *Store) CreatePost(ctx context.Context, slug string, src []byte) (string, error) {
+	key := s.PostKey(slug)
+	_, err := s.b.Write(ctx, key, src, WriteOptions{ContentType: "text/markdown; charset=utf-8", IfAbsent: true})
+	return key, err
+}

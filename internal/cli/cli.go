@@ -1,0 +1,139 @@
+// Package cli implements grail's subcommands. Each subcommand lives in its own
+// file and owns its flag.FlagSet; Main only dispatches.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Stdio is the terminal a command talks to; tests pass buffers.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// command is one subcommand. run returns an error; usage errors wrap errUsage.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, io Stdio) error
+}
+
+// errUsage marks an error caused by how the command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// usageError reports a bad invocation; Main prints it with the command's usage.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// errSilent is returned by a command that has already told the user what went
+// wrong and only needs a non-zero exit status.
+var errSilent = errors.New("")
+
+func commands() []command {
+	cmds := []command{
+		{"serve", "serve the blog over HTTP", runServe},
+		{"new", "start a new post", runNew},
+		{"check", "list every problem in the content", runCheck},
+		{"version", "print the version", runVersion},
+		{"help", "show help for a command", nil},
+	}
+	return cmds
+}
+
+// Main runs grail with args (without the program name) and returns the exit status.
+func Main(ctx context.Context, args []string, stdio Stdio) int {
+	if len(args) == 0 {
+		printHelp(stdio.Err)
+		return 2
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			if c, ok := lookup(rest[0]); ok && c.run != nil {
+				return exitStatus(c.run(ctx, []string{"-h"}, stdio), c.name, stdio)
+			}
+		}
+		printHelp(stdio.Out)
+		return 0
+	case "-version", "--version":
+		name = "version"
+	}
+	c, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stdio.Err, "grail: unknown command %q\n\n", name)
+		printHelp(stdio.Err)
+		return 2
+	}
+	return exitStatus(c.run(ctx, rest, stdio), c.name, stdio)
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func exitStatus(err error, name string, stdio Stdio) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errSilent):
+		return 1
+	case errors.Is(err, errSilentUsage):
+		return 2
+	case errors.Is(err, errUsage):
+		msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+		fmt.Fprintf(stdio.Err, "grail %s: %s\nRun 'grail help %s' for usage.\n", name, msg, name)
+		return 2
+	default:
+		fmt.Fprintf(stdio.Err, "grail %s: %v\n", name, err)
+		return 1
+	}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, "grail is a blog engine: one binary serves a blog from a folder or an S3 bucket,\nruns on AWS Lambda, and writes the site out as static files.\n\nUsage:\n  grail <command> [flags] [arguments]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'grail help <command>' for a command's flags.\n")
+}
+
+// newFlagSet returns a FlagSet whose errors are reported by Main (exit 2) and
+// whose -h output goes to stdout.
+func newFlagSet(name, usage string, stdio Stdio) *flag.FlagSet {
+	fs := flag.NewFlagSet("grail "+name, flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: grail %s %s\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors. The flag
+// package has already printed the problem and the usage to stderr.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errSilentUsage, err)
+	}
+	return nil
+}
+
+// errSilentUsage is a usage error whose message the flag package already printed.
+var errSilentUsage = errors.New("bad flags")

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/store"
+)
+
+func runNew(ctx context.Context, args []string, stdio Stdio) error {
+	fs := newFlagSet("new", "[--site SITE] \"Title\"", stdio)
+	siteArg := fs.String("site", "", "the site folder or bucket (default: $GRAIL_SITE or .)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	title := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if title == "" {
+		return usageError("give the new post's title")
+	}
+	slug := content.Slugify(title)
+	if slug == "" {
+		return usageError("the title %q has no letters or digits to make an address from", title)
+	}
+	location, cleanup, err := siteLocation(*siteArg, false)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	st, err := store.Open(ctx, location, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cfg, err := st.Config(ctx)
+	if err != nil {
+		return err
+	}
+	src, err := newPostSource(title, time.Now().In(cfg.Location))
+	if err != nil {
+		return err
+	}
+	key, err := st.CreatePost(ctx, slug, src)
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("a post with the address %q already exists (%s); choose another title", slug, key)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdio.Out, key)
+	fmt.Fprintln(stdio.Err, "The post is a draft: set draft: false in its front matter to publish it.")
+	return nil
+}
+
+// newPostSource is the skeleton of a new post, dated now in the site's zone.
+func newPostSource(title string, now time.Time) ([]byte, error) {
+	fm, err := yaml.Marshal(struct {
+		Title      string   `yaml:"title"`
+		Date       string   `yaml:"date"`
+		Draft      bool     `yaml:"draft"`
+		Categories []string `yaml:"categories"`
+		Tags       []string `yaml:"tags"`
+	}{title, now.Format(time.RFC3339), true, []string{}, []string{}})
+	if err != nil {
+		return nil, err
+	}
+	return []byte("---\n" + string(fm) + "---\n\nWrite your post here.\n"), nil
+}

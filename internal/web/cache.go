@@ -1,0 +1,108 @@
+package web
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// renderCache keeps rendered responses of one site snapshot by path, up to
+// a byte budget. A new snapshot starts an empty cache: nothing is ever
+// served from an older one.
+type renderCache struct {
+	max int64
+
+	mu    sync.RWMutex
+	gen   uint64
+	items map[string]*cacheItem
+	bytes int64
+	clock atomic.Int64
+}
+
+type cacheItem struct {
+	resp *response
+	used atomic.Int64 // the clock value at the last hit
+}
+
+func newRenderCache(maxBytes int64) *renderCache {
+	return &renderCache{max: maxBytes, items: map[string]*cacheItem{}}
+}
+
+// get returns the cached response for path in snapshot gen.
+func (c *renderCache) get(gen uint64, path string) *response {
+	c.mu.RLock()
+	it := c.items[path]
+	ok := it != nil && c.gen == gen
+	c.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	it.used.Store(c.clock.Add(1))
+	return it.resp
+}
+
+func (c *renderCache) put(gen uint64, path string, r *response) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen < c.gen {
+		return // rendered from a snapshot that has since been replaced
+	}
+	if gen > c.gen {
+		c.gen, c.items, c.bytes = gen, map[string]*cacheItem{}, 0
+	}
+	if old := c.items[path]; old != nil {
+		c.bytes -= int64(old.resp.size())
+	}
+	it := &cacheItem{resp: r}
+	it.used.Store(c.clock.Add(1))
+	c.items[path] = it
+	c.bytes += int64(r.size())
+	if c.bytes > c.max {
+		c.evict()
+	}
+}
+
+// evict drops the least recently used quarter of the entries. Compressed
+// forms are added after put, so the budget is checked against sizes as
+// they are now.
+func (c *renderCache) evict() {
+	var total int64
+	var clocks []int64
+	for _, it := range c.items {
+		total += int64(it.resp.size())
+		clocks = append(clocks, it.used.Load())
+	}
+	c.bytes = total
+	if total <= c.max || len(clocks) == 0 {
+		return
+	}
+	cut := quantile(clocks, 0.25)
+	for p, it := range c.items {
+		if it.used.Load() <= cut {
+			c.bytes -= int64(it.resp.size())
+			delete(c.items, p)
+		}
+	}
+}
+
+// quantile returns the value below which fraction q of xs lies.
+func quantile(xs []int64, q float64) int64 {
+	lo, hi := xs[0], xs[0]
+	for _, x := range xs {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	return lo + int64(float64(hi-lo)*q)
+}
+
+// len reports the number of cached responses (for tests and metrics).
+func (c *renderCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.items)
+}
+
+// clear drops every entry (the theme changed).
+func (c *renderCache) clear() {
+	c.mu.Lock()
+	c.items, c.bytes = map[string]*cacheItem{}, 0
+	c.mu.Unlock()
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/grailblog/grail/internal/content"
+)
+
+func htmlEscape(s string) string { return template.HTMLEscapeString(s) }
+
+// notFound renders the themed 404 page, which suggests the posts whose
+// slugs are closest to the address asked for, and the newest posts.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *view) {
+	if v == nil {
+		var err error
+		if v, err = s.currentView(); err != nil {
+			s.plainError(w, http.StatusNotFound, "Not found.")
+			return
+		}
+	}
+	data := notFoundData{layout: s.layout(v, r.URL.Path, "Page not found", "", "")}
+	data.Canonical = ""
+	data.Suggestions = suggest(v.site.Posts, r.URL.Path, 3)
+	data.Recent = v.site.Posts[:min(5, len(v.site.Posts))]
+	body, err := v.render("notfound", data)
+	if err != nil {
+		s.log.Error("render 404 page", "err", err)
+		s.plainError(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	newResponse(http.StatusNotFound, htmlType, "public, max-age=60", body, zeroTime).write(w, r)
+}
+
+// suggest returns up to n posts whose slugs are within a few edits of the
+// last segment of the path asked for, closest first.
+func suggest(posts []*content.Doc, urlPath string, n int) []*content.Doc {
+	want := content.Slugify(strings.TrimSuffix(path.Base(urlPath), path.Ext(urlPath)))
+	if want == "" {
+		return nil
+	}
+	limit := max(2, len(want)/3)
+	type match struct {
+		d    *content.Doc
+		dist int
+	}
+	var found []match
+	for _, p := range posts {
+		d := editDistance(want, p.Slug, limit)
+		if d <= limit || (len(want) >= 4 && strings.Contains(p.Slug, want)) {
+			found = append(found, match{p, d})
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].dist < found[j].dist })
+	var out []*content.Doc
+	for _, m := range found[:min(n, len(found))] {
+		out = append(out, m.d)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of a and b, giving up (and
+// returning limit+1) once it is sure to exceed limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// serverError logs the cause for the operator and shows the reader a
+// themed page with no detail.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+		"The server could not show this page. The problem has been logged; please try again in a moment.")
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	s.errorPage(w, r, http.StatusMethodNotAllowed, "Method not allowed",
+		"This address can only be read (GET or HEAD), not sent a "+r.Method+" request.")
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	v, err := s.currentView()
+	if err == nil {
+		data := errorData{layout: s.layout(v, r.URL.Path, heading, "", ""), Heading: heading, Message: msg}
+		data.Canonical = ""
+		var body []byte
+		if body, err = v.render("error", data); err == nil {
+			newResponse(status, htmlType, "no-store", body, zeroTime).write(w, r)
+			return
+		}
+	}
+	s.plainError(w, status, msg)
+}
+
+func (s *Server) plainError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write([]byte(msg + "\n"))
+}

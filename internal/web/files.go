@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/grailblog/grail/internal/store"
+)
+
+// serveAsset serves a theme file by its content-hashed name. An old hash
+// (a page cached before the theme changed) gets the current file under a
+// short cache lifetime rather than a 404 that would unstyle the page.
+func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	t := s.theme
+	s.mu.Unlock()
+	if resp := t.Asset(r.URL.Path); resp != nil {
+		resp.write(w, r)
+		return
+	}
+	// A name without its hash (as the feed stylesheet links it) or with an
+	// old hash (a page cached before the theme changed) gets the current
+	// file, cached briefly, rather than a 404 that would unstyle the page.
+	if resp := t.assetByName(r.URL.Path); resp != nil {
+		resp.write(w, r)
+		return
+	}
+	s.notFound(w, r, nil)
+}
+
+// serveFile serves a stored file (media, a bundle's image, a Hugo static
+// file) byte for byte, with Range and conditional requests.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, open func(context.Context) (store.File, error)) {
+	f, err := open(r.Context())
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalidKey):
+		s.notFound(w, r, nil)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	defer f.Close()
+	s.writeFile(w, r, f)
+}
+
+func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File) {
+	info := f.Info()
+	ctype := info.ContentType
+	if ctype == "" || ctype == "application/octet-stream" {
+		ctype = mime.TypeByExtension(path.Ext(info.Key))
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "public, max-age=86400")
+	if info.ETag != "" {
+		h.Set("Etag", `"`+strings.Trim(info.ETag, `"`)+`"`)
+	}
+	http.ServeContent(w, r, info.Key, info.ModTime, f)
+}
+
+// tryFile serves a file of a page bundle (/blog/qmk/layout.png sits
+// beside posts/qmk/index.md) or of a Hugo site's static/ folder. It
+// reports whether it found one.
+func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
+	p := r.URL.Path
+	for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
+		d := v.site.ByPath(p[:i])
+		if d == nil {
+			continue
+		}
+		if d.Bundle == "" {
+			return false
+		}
+		f, err := s.store.OpenBundleFile(r.Context(), d.Bundle, p[i+1:])
+		if err != nil {
+			return false
+		}
+		defer f.Close()
+		s.writeFile(w, r, f)
+		return true
+	}
+	if !s.store.Layout().Hugo || len(p) < 2 {
+		return false
+	}
+	f, err := s.store.OpenStatic(r.Context(), p[1:])
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	s.writeFile(w, r, f)
+	return true
+}

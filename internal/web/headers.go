@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/grailblog/grail/internal/site"
+)
+
+// Header values are built once; net/http never modifies a header's slice.
+var (
+	// The reader's pages load nothing from any other origin and run no
+	// script at all.
+	cspPublic = []string{"default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; media-src 'self'; " +
+		"form-action 'self'; base-uri 'none'; frame-ancestors 'self'"}
+	nosniff        = []string{"nosniff"}
+	referrerPolicy = []string{"strict-origin-when-cross-origin"}
+	frameOptions   = []string{"SAMEORIGIN"}
+	permissions    = []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}
+	coop           = []string{"same-origin"}
+	hsts           = []string{"max-age=31536000; includeSubDomains"}
+)
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Security-Policy"] = cspPublic
+	h["X-Content-Type-Options"] = nosniff
+	h["Referrer-Policy"] = referrerPolicy
+	h["X-Frame-Options"] = frameOptions
+	h["Permissions-Policy"] = permissions
+	h["Cross-Origin-Opener-Policy"] = coop
+	if s.isHTTPS(r) {
+		h["Strict-Transport-Security"] = hsts
+	}
+}
+
+// isHTTPS tells whether the reader's connection was encrypted, trusting
+// X-Forwarded-Proto only when the server is configured to.
+func (s *Server) isHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return s.trustProto && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// redirectHost answers a request for one of the site's other host names
+// with a permanent redirect to the same path on the canonical host.
+func (s *Server) redirectHost(w http.ResponseWriter, r *http.Request, st *site.Site) bool {
+	cfg := &st.Config
+	if len(cfg.Redirects) == 0 {
+		return false
+	}
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	for _, from := range cfg.Redirects {
+		if host == from {
+			scheme := "http"
+			if s.isHTTPS(r) {
+				scheme = "https"
+			}
+			target := scheme + "://" + cfg.Canonical + r.URL.RequestURI()
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return true
+		}
+	}
+	return false
+}

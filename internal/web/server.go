@@ -1,0 +1,260 @@
+// Package web serves a site over HTTP: the reader's pages, feeds, media
+// and assets, with caching, compression and security headers.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	Store  *store.Store
+	Loader *site.Loader
+	Log    *slog.Logger
+	// CacheBytes bounds the memory used by rendered pages (default 64 MiB).
+	CacheBytes int64
+	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
+	// came over HTTPS (set it behind a proxy or CDN that sets it).
+	TrustForwardedProto bool
+}
+
+// Server is the HTTP handler for a site.
+type Server struct {
+	store  *store.Store
+	loader *site.Loader
+	log    *slog.Logger
+	md     *content.Markdown
+	cache  *renderCache
+	trustProto bool
+
+	mu    sync.Mutex // guards theme and view
+	theme *Theme
+	view  *view
+}
+
+// New returns a Server for the site the loader has loaded.
+func New(ctx context.Context, o Options) (*Server, error) {
+	if o.CacheBytes == 0 {
+		o.CacheBytes = 64 << 20
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		store:      o.Store,
+		loader:     o.Loader,
+		log:        o.Log,
+		md:         content.NewMarkdown(false),
+		cache:      newRenderCache(o.CacheBytes),
+		trustProto: o.TrustForwardedProto,
+	}
+	if err := s.ReloadTheme(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ReloadTheme reads the site's theme/ folder again. A broken override
+// keeps the previous theme and is reported.
+func (s *Server) ReloadTheme(ctx context.Context) error {
+	files, err := s.store.ThemeFiles(ctx)
+	if err != nil {
+		return fmt.Errorf("read theme: %w", err)
+	}
+	t, err := LoadTheme(files)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.theme, s.view = t, nil
+	s.mu.Unlock()
+	s.cache.clear()
+	return nil
+}
+
+// currentView binds the theme to the current snapshot, once per snapshot.
+func (s *Server) currentView() (*view, error) {
+	st := s.loader.Current()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.view != nil && s.view.site == st {
+		return s.view, nil
+	}
+	v, err := newView(st, s.theme, s.md)
+	if err != nil {
+		return nil, err
+	}
+	s.view = v
+	return v, nil
+}
+
+// ServeHTTP answers a reader's request. Every response carries the
+// security headers; a cached page is written with no other work.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.recover(w, r)
+	st := s.loader.Current()
+	s.securityHeaders(w, r)
+	if s.redirectHost(w, r, st) {
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		s.methodNotAllowed(w, r)
+		return
+	}
+	if resp := s.cache.get(st.Generation, r.URL.Path); resp != nil {
+		resp.write(w, r)
+		return
+	}
+	s.serveUncached(w, r, st)
+}
+
+func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.Site) {
+	path := r.URL.Path
+	switch {
+	case path == "/healthz":
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case strings.HasPrefix(path, "/assets/"):
+		s.serveAsset(w, r)
+		return
+	case strings.HasPrefix(path, "/media/"):
+		s.serveFile(w, r, func(ctx context.Context) (store.File, error) {
+			return s.store.OpenMedia(ctx, strings.TrimPrefix(path, "/media/"))
+		})
+		return
+	}
+	v, err := s.currentView()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	resp, err := s.route(r, v, path)
+	switch {
+	case errors.Is(err, errNotFound):
+		if !s.tryFile(w, r, v) {
+			s.notFound(w, r, v)
+		}
+	case err != nil:
+		s.serverError(w, r, err)
+	case resp.status == http.StatusOK:
+		s.cache.put(st.Generation, path, resp)
+		resp.write(w, r)
+	default:
+		resp.write(w, r)
+	}
+}
+
+var errNotFound = errors.New("no such page")
+
+// route renders the page at path, or returns errNotFound.
+func (s *Server) route(r *http.Request, v *view, path string) (*response, error) {
+	ctx, st := r.Context(), v.site
+	if d := st.ByPath(path); d != nil {
+		return s.renderDoc(ctx, v, d)
+	}
+	switch path {
+	case "/":
+		return s.renderHome(ctx, v, 1)
+	case "/categories":
+		return s.renderCategories(v)
+	case "/tags":
+		return s.renderTags(v)
+	case "/archive":
+		return s.renderArchive(v, nil)
+	case "/robots.txt":
+		return s.renderRobots(v)
+	case "/sitemap.xml":
+		return s.renderSitemap(v, s.origin(r, st))
+	}
+	if f, ok := feedFor(v, path); ok {
+		return s.renderFeed(ctx, v, s.origin(r, st), f)
+	}
+	if n, ok := pageNumber(path, "/page/"); ok {
+		if n == 1 {
+			return redirect("/"), nil
+		}
+		return s.renderHome(ctx, v, n)
+	}
+	if rest, ok := strings.CutPrefix(path, "/category/"); ok {
+		return s.renderCategory(v, rest)
+	}
+	if rest, ok := strings.CutPrefix(path, "/tag/"); ok {
+		return s.renderTag(v, rest)
+	}
+	if rest, ok := strings.CutPrefix(path, "/archive/"); ok {
+		if y, err := strconv.Atoi(rest); err == nil && st.Year(y) != nil {
+			return s.renderArchive(v, st.Year(y))
+		}
+		return nil, errNotFound
+	}
+	if trimmed := strings.TrimRight(path, "/"); trimmed != path && trimmed != "" {
+		if st.ByPath(trimmed) != nil {
+			return redirect(trimmed), nil
+		}
+	}
+	if to := st.Alias(path); to != "" {
+		return redirect(to), nil
+	}
+	return nil, errNotFound
+}
+
+// pageNumber parses "/page/3" (after prefix) as 3.
+func pageNumber(path, prefix string) (int, bool) {
+	rest, ok := strings.CutPrefix(path, prefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n < 1 || strconv.Itoa(n) != rest {
+		return 0, false
+	}
+	return n, true
+}
+
+// redirect is a permanent redirect, cacheable like any page.
+func redirect(to string) *response {
+	r := newResponse(http.StatusMovedPermanently, "text/html; charset=utf-8", "public, max-age=3600",
+		[]byte(`<!DOCTYPE html><title>Moved</title><p>Moved to <a href="`+htmlEscape(to)+`">`+htmlEscape(to)+`</a>.`), time.Time{})
+	r.header["Location"] = []string{to}
+	return r
+}
+
+// origin is the scheme and host that absolute URLs (feeds, sitemap) use:
+// the configured base URL, or else the one the request came to.
+func (s *Server) origin(r *http.Request, st *site.Site) string {
+	if st.Config.BaseURL != "" {
+		return st.Config.BaseURL
+	}
+	scheme := "http"
+	if s.isHTTPS(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) pageCacheControl(st *site.Site) string {
+	return "public, max-age=" + strconv.Itoa(int(st.Config.CacheMaxAge.Std()/time.Second))
+}
+
+func (s *Server) recover(w http.ResponseWriter, r *http.Request) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		s.log.Error("panic serving request", "path", r.URL.Path, "panic", v)
+		s.serverError(w, r, fmt.Errorf("panic: %v", v))
+	}
+}

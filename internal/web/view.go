@@ -1,0 +1,177 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/site"
+)
+
+// view is the theme bound to one site snapshot: its templates' functions
+// know the snapshot's addresses, categories and time zone.
+type view struct {
+	site      *site.Site
+	theme     *Theme
+	md        *content.Markdown
+	templates map[string]*template.Template
+}
+
+func newView(s *site.Site, t *Theme, md *content.Markdown) (*view, error) {
+	v := &view{site: s, theme: t, md: md, templates: map[string]*template.Template{}}
+	funcs := templateFuncs(v, t)
+	for name, tmpl := range t.templates {
+		c, err := tmpl.Clone()
+		if err != nil {
+			return nil, err
+		}
+		v.templates[name] = c.Funcs(funcs)
+	}
+	return v, nil
+}
+
+// render executes a page template inside base.html.
+func (v *view) render(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(16 << 10)
+	if err := v.templates[name].ExecuteTemplate(&b, "base", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// templateFuncs are the functions themes can call. v is nil while the
+// templates are parsed (only the names matter then).
+func templateFuncs(v *view, t *Theme) template.FuncMap {
+	loc := time.UTC
+	if v != nil {
+		loc = v.site.Config.Location
+	}
+	return template.FuncMap{
+		"url":       func(d *content.Doc) string { return v.site.URL(d) },
+		"caturl":    categoryURL,
+		"tagurl":    tagURL,
+		"category":  func(path string) *site.Category { return v.site.Category(path) },
+		"lead":      func(d *content.Doc) (template.HTML, error) { return v.lead(d) },
+		"asset":     t.AssetURL,
+		"datetime":  func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
+		"longdate":  func(t time.Time) string { return t.In(loc).Format("2 January 2006, 15:04 MST") },
+		"shortdate": func(t time.Time) string { return t.In(loc).Format("2 January 2006") },
+		"daymonth":  func(t time.Time) string { return t.In(loc).Format("2 Jan") },
+		"monthname": func(m time.Month) string { return m.String() },
+	}
+}
+
+func categoryURL(c *site.Category) string { return "/category/" + c.Path }
+
+func tagURL(name string) string { return "/tag/" + content.Slugify(name) }
+
+// lead is what a list shows of a post: the author's summary if the front
+// matter has one, else the Markdown before <!--more--> or the first paragraph.
+func (v *view) lead(d *content.Doc) (template.HTML, error) {
+	if d.Summary != "" {
+		return template.HTML("<p>" + template.HTMLEscapeString(d.Summary) + "</p>"), nil
+	}
+	if len(d.Lead) == 0 {
+		return "", nil
+	}
+	out, err := v.md.Render(d.Lead, content.RenderOptions{
+		IDPrefix:  "lead-" + d.Slug + "-",
+		NoAnchors: true,
+		LinkBase:  bundleBase(v.site, d),
+	})
+	if err != nil {
+		return "", fmt.Errorf("render lead of %s: %w", d.Key, err)
+	}
+	return template.HTML(out), nil
+}
+
+// bundleBase is the URL folder of a bundle's files ("/blog/qmk/"), or "".
+func bundleBase(s *site.Site, d *content.Doc) string {
+	if d.Bundle == "" {
+		return ""
+	}
+	return strings.TrimSuffix(s.URL(d), "/") + "/"
+}
+
+// layout is what base.html needs on every page.
+type layout struct {
+	Site        *site.Site
+	Title       string
+	Description string
+	Canonical   string
+	Path        string
+	Section     string
+	Feeds       []feedLink
+	Year        int
+}
+
+type feedLink struct{ Title, URL string }
+
+type entry struct {
+	Doc  *content.Doc
+	HTML template.HTML
+	More bool
+}
+
+type pager struct {
+	Number, Total int
+	Newer, Older  string
+	first, prefix string
+}
+
+// path is the address of page n of this list.
+func (p pager) path(n int) string {
+	if n == 1 {
+		return p.first
+	}
+	return p.prefix + strconv.Itoa(n)
+}
+
+type homeData struct {
+	layout
+	Entries []entry
+	Pager   pager
+}
+
+type docData struct {
+	layout
+	Doc          *content.Doc
+	HTML         template.HTML
+	Older, Newer *content.Doc
+}
+
+type crumb struct{ Name, URL string }
+
+type listData struct {
+	layout
+	Heading  string
+	Crumbs   []crumb
+	Count    int
+	FeedURL  string
+	Children []*site.Category
+	Docs     []*content.Doc
+	Pager    pager
+}
+
+type archiveData struct {
+	layout
+	Heading string
+	Years   []*site.Year
+}
+
+type notFoundData struct {
+	layout
+	Suggestions []*content.Doc
+	Recent      []*content.Doc
+}
+
+type errorData struct {
+	layout
+	Heading string
+	Message string
+}

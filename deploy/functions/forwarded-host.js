@@ -1,0 +1,15 @@
+// CloudFront Function (cloudfront-js-2.0), viewer request.
+//
+// CloudFront talks to the origin under the origin's own name, so the Host the
+// reader used never reaches grail. Copying it into X-Forwarded-Host keeps it;
+// grail trusts that header because only this function sets it: a value the
+// reader sent is overwritten, so nobody can make grail write links to another
+// site.
+function handler(event) {
+    var request = event.request;
+    var host = request.headers.host;
+    if (host && host.value) {
+        request.headers['x-forwarded-host'] = { value: host.value };
+    }
+    return request;
+}

@@ -1,0 +1,197 @@
+// Settings turns the CDK context (`-c key=value`) into a validated description
+// of one stage's stack. Every mistake a person can make on the command line is
+// caught here, before any construct exists, and reported as one line.
+
+import { existsSync, statSync } from 'node:fs';
+import { PriceClass } from 'aws-cdk-lib/aws-cloudfront';
+
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const FRONT_DOORS = ['rest', 'http', 'url'] as const;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
+
+/** The front door used when none is chosen; docs/deploy.md explains why. */
+export const DEFAULT_FRONT_DOOR: FrontDoor = 'http';
+
+export interface CustomDomain {
+  /** The name readers type, e.g. blog.example.com. */
+  readonly name: string;
+  /** An ACM certificate in us-east-1 that covers name. */
+  readonly certificateArn: string;
+  /** The Route 53 zone to put the alias records in; absent when DNS lives elsewhere. */
+  readonly zone?: { readonly id: string; readonly name: string };
+}
+
+export interface Settings {
+  readonly stage: Stage;
+  /** The CloudFormation stack name, also used as the Lambda function name. */
+  readonly stackName: string;
+  /** The zip holding the linux/arm64 `bootstrap` that `grail deploy` built. */
+  readonly bootstrapZip: string;
+  readonly frontDoor: FrontDoor;
+  /** Whether grail may invalidate CloudFront paths after publishing. */
+  readonly invalidate: boolean;
+  readonly priceClass: PriceClass;
+  /** Steady-state requests per second and burst for the API Gateway stage. */
+  readonly throttle: { readonly rate: number; readonly burst: number };
+  /** How long overwritten or deleted object versions are kept in the bucket. */
+  readonly noncurrentVersionDays: number;
+  readonly domain?: CustomDomain;
+}
+
+/** A mistake in the context; its message is one line meant for a person. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads one context value; app.node.tryGetContext fits. */
+export type ContextReader = (key: string) => unknown;
+
+const PRICE_CLASSES: Record<string, PriceClass> = {
+  '100': PriceClass.PRICE_CLASS_100,
+  '200': PriceClass.PRICE_CLASS_200,
+  all: PriceClass.PRICE_CLASS_ALL,
+};
+
+/**
+ * readSettings validates the context and fills in defaults. It throws
+ * SettingsError for anything a person got wrong.
+ */
+export function readSettings(ctx: ContextReader): Settings {
+  const stage = oneOf('stage', str(ctx, 'stage') ?? 'dev', STAGES);
+  const frontDoor = oneOf('frontDoor', str(ctx, 'frontDoor') ?? DEFAULT_FRONT_DOOR, FRONT_DOORS);
+  const invalidate = bool(ctx, 'invalidate') ?? false;
+  if (invalidate && frontDoor === 'url') {
+    // The function would need the distribution id, and the distribution
+    // needs the function URL's address, which exists only once the function
+    // does: CloudFormation cannot order that.
+    throw new SettingsError(
+      'invalidate needs frontDoor rest or http: with a Function URL the distribution id cannot be given to the function',
+    );
+  }
+
+  const bootstrapZip = str(ctx, 'bootstrapZip');
+  if (bootstrapZip === undefined) {
+    throw new SettingsError(
+      'bootstrapZip is not set: run `grail deploy`, or pass -c bootstrapZip=path/to/bootstrap.zip',
+    );
+  }
+  if (!existsSync(bootstrapZip) || !statSync(bootstrapZip).isFile()) {
+    throw new SettingsError(`bootstrapZip ${bootstrapZip} is not a file`);
+  }
+
+  return {
+    stage,
+    stackName: `grail-${stage}`,
+    bootstrapZip,
+    frontDoor,
+    invalidate,
+    priceClass: priceClass(str(ctx, 'priceClass') ?? '100'),
+    throttle: {
+      rate: positiveInt(ctx, 'throttleRate') ?? 100,
+      burst: positiveInt(ctx, 'throttleBurst') ?? 1000,
+    },
+    noncurrentVersionDays: positiveInt(ctx, 'noncurrentVersionDays') ?? 30,
+    domain: customDomain(ctx),
+  };
+}
+
+function customDomain(ctx: ContextReader): CustomDomain | undefined {
+  const name = str(ctx, 'domainName')?.toLowerCase().replace(/\.$/, '');
+  const certificateArn = str(ctx, 'certificateArn');
+  const zoneId = str(ctx, 'hostedZoneId');
+  const zoneName = str(ctx, 'zoneName')?.toLowerCase().replace(/\.$/, '');
+
+  if (name === undefined) {
+    if (certificateArn !== undefined || zoneId !== undefined || zoneName !== undefined) {
+      throw new SettingsError('certificateArn, hostedZoneId and zoneName need domainName');
+    }
+    return undefined;
+  }
+  if (!HOSTNAME.test(name)) {
+    throw new SettingsError(`domainName ${JSON.stringify(name)} is not a DNS name`);
+  }
+  if (certificateArn === undefined) {
+    throw new SettingsError(`domainName ${name} needs certificateArn (an ACM certificate in us-east-1)`);
+  }
+  const arn = ACM_ARN.exec(certificateArn);
+  if (arn === null) {
+    throw new SettingsError(`certificateArn ${JSON.stringify(certificateArn)} is not an ACM certificate ARN`);
+  }
+  if (arn[1] !== 'us-east-1') {
+    throw new SettingsError(
+      `certificateArn is in ${arn[1]}, but CloudFront only uses ACM certificates from us-east-1`,
+    );
+  }
+  if ((zoneId === undefined) !== (zoneName === undefined)) {
+    throw new SettingsError('hostedZoneId and zoneName go together: pass both, or neither');
+  }
+  if (zoneId === undefined || zoneName === undefined) {
+    return { name, certificateArn };
+  }
+  if (name !== zoneName && !name.endsWith(`.${zoneName}`)) {
+    throw new SettingsError(`domainName ${name} is not inside the zone ${zoneName}`);
+  }
+  return { name, certificateArn, zone: { id: zoneId, name: zoneName } };
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+function priceClass(v: string): PriceClass {
+  const pc = PRICE_CLASSES[v.replace(/^PriceClass_/i, '').toLowerCase()];
+  if (pc === undefined) {
+    throw new SettingsError(`priceClass ${JSON.stringify(v)} is not one of 100, 200, All`);
+  }
+  return pc;
+}
+
+function oneOf<T extends string>(key: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new SettingsError(`unknown ${key} ${JSON.stringify(v)} (want ${allowed.join(', ')})`);
+  }
+  return v as T;
+}
+
+// Context from `cdk -c` always arrives as a string, from tests and cdk.json it
+// may be a number or boolean; the readers below accept both.
+
+function str(ctx: ContextReader, key: string): string | undefined {
+  const v = ctx(key);
+  if (v === undefined || v === null || v === '') {
+    return undefined;
+  }
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new SettingsError(`${key} must be a plain value, not ${JSON.stringify(v)}`);
+  }
+  return String(v).trim();
+}
+
+function bool(ctx: ContextReader, key: string): boolean | undefined {
+  const v = str(ctx, key);
+  if (v === undefined) {
+    return undefined;
+  }
+  if (v === 'true' || v === '1') {
+    return true;
+  }
+  if (v === 'false' || v === '0') {
+    return false;
+  }
+  throw new SettingsError(`${key} must be true or false, not ${JSON.stringify(v)}`);
+}
+
+function positiveInt(ctx: ContextReader, key: string): number | undefined {
+  const v = str(ctx, key);
+  if (v === undefined) {
+    return undefined;
+  }
+  if (!/^[0-9]+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+    throw new SettingsError(`${key} must be a whole number above 0, not ${JSON.stringify(v)}`);
+  }
+  return Number(v);
+}

@@ -1,0 +1,560 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
+)
+
+// testSite is a site folder written from a map of files and served by
+// the real handler.
+type testSite struct {
+	dir    string
+	store  *store.Store
+	loader *site.Loader
+	srv    *Server
+	http   *httptest.Server
+	now    atomic.Pointer[time.Time]
+}
+
+func newTestSite(t *testing.T, files map[string]string) *testSite {
+	t.Helper()
+	ts := &testSite{dir: t.TempDir()}
+	for name, body := range files {
+		p := filepath.Join(ts.dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	ts.now.Store(&now)
+	ctx := context.Background()
+	st, err := store.Open(ctx, ts.dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ts.store = st
+	ts.loader = site.NewLoader(st, nil, func() time.Time { return *ts.now.Load() })
+	if _, err := ts.loader.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts.srv, err = New(ctx, Options{Store: st, Loader: ts.loader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.http = httptest.NewServer(ts.srv)
+	t.Cleanup(ts.http.Close)
+	return ts
+}
+
+func (ts *testSite) setNow(t time.Time) { ts.now.Store(&t) }
+
+// get requests path without following redirects.
+func (ts *testSite) get(t *testing.T, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	return ts.do(t, http.MethodGet, path, header...)
+}
+
+func (ts *testSite) do(t *testing.T, method, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.http.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
+		req.Header.Set(header[i], header[i+1])
+	}
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     &http.Transport{DisableCompression: true},
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func post(title, date string, extra ...string) string {
+	return "---\ntitle: " + title + "\ndate: " + date + "\n" + strings.Join(extra, "\n") + "\n---\n"
+}
+
+var basicSite = map[string]string{
+	"grail.toml": "title = \"Test Blog\"\ntimeZone = \"Europe/Berlin\"\nhomePosts = 2\nperPage = 2\n",
+	"posts/first.md": post("First post", "2024-01-10T10:00:00+01:00", "categories: [programming/go]", "tags: [go, testing]") +
+		"The first paragraph.\n\nMore text.\n",
+	"posts/second.md": post("Second post", "2024-07-01T09:00:00+02:00", "categories: [\"programming / rust\"]", "aliases: [/old/second.html]") +
+		"Summer post.\n\n<!--more-->\n\nThe rest.\n",
+	"posts/third.md":     post("Third post", "2025-02-01T08:00:00+01:00", "lastmod: 2025-07-15T18:00:00+02:00", "tags: [go]") + "Winter post.\n",
+	"posts/draft.md":     post("A draft", "2025-03-01T08:00:00+01:00", "draft: true") + "Not yet.\n",
+	"posts/later.md":     post("Scheduled", "2026-06-02T09:00:00+02:00") + "Tomorrow.\n",
+	"pages/about.md":     "---\ntitle: About\n---\nAbout me.\n",
+	"media/2024/pic.bin": "\x00\x01\x02\x03binary\xff\xfe bytes",
+}
+
+func TestRoutes(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	tests := []struct {
+		path     string
+		status   int
+		location string
+		contains string
+	}{
+		{"/", 200, "", "Third post"},
+		{"/page/2", 200, "", "First post"},
+		{"/page/1", 301, "/", ""},
+		{"/page/3", 404, "", ""},
+		{"/page/02", 404, "", ""},
+		{"/blog/first", 200, "", "The first paragraph."},
+		{"/blog/first/", 301, "/blog/first", ""},
+		{"/blog/draft", 404, "", ""},
+		{"/blog/later", 404, "", ""},
+		{"/about", 200, "", "About me."},
+		{"/about/", 301, "/about", ""},
+		{"/old/second.html", 301, "/blog/second", ""},
+		{"/old/second.html/", 301, "/blog/second", ""},
+		{"/categories", 200, "", "rust"},
+		{"/category/programming", 200, "", "Second post"}, // a parent lists its children's posts
+		{"/category/programming/go", 200, "", "First post"},
+		{"/category/nope", 404, "", ""},
+		{"/tags", 200, "", "#testing"},
+		{"/tag/go", 200, "", "Third post"},
+		{"/tag/nope", 404, "", ""},
+		{"/archive", 200, "", "July 2024"},
+		{"/archive/2024", 200, "", "First post"},
+		{"/archive/1999", 404, "", ""},
+		{"/rss.xml", 200, "", "<rss"},
+		{"/feed.atom", 200, "", "<feed"},
+		{"/feed.json", 200, "", "jsonfeed.org/version/1.1"},
+		{"/category/programming/go/feed.atom", 200, "", "First post"},
+		{"/tag/go/rss.xml", 200, "", "Third post"},
+		{"/sitemap.xml", 200, "", "/blog/first"},
+		{"/robots.txt", 200, "", "User-agent"},
+		{"/healthz", 204, "", ""},
+		{"/no/such/page", 404, "", "Page not found"},
+		{"/blog/frist", 404, "", "/blog/first"}, // suggests the closest slug
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := ts.get(t, tt.path)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if got := resp.Header.Get("Location"); tt.location != "" && got != tt.location {
+				t.Errorf("Location %q, want %q", got, tt.location)
+			}
+			if !strings.Contains(body, tt.contains) {
+				t.Errorf("body does not contain %q", tt.contains)
+			}
+			if tt.path == "/healthz" && body != "" {
+				t.Errorf("healthz body %q, want empty", body)
+			}
+		})
+	}
+}
+
+func TestHomeShowsFullPostsAndReadMore(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	_, body := ts.get(t, "/page/2")
+	if !strings.Contains(body, "More text.") {
+		t.Error("a post without a summary is shown in full on the home page")
+	}
+	_, body = ts.get(t, "/")
+	if strings.Contains(body, "The rest.") {
+		t.Error("a post split with <!--more--> shows only its lead on the home page")
+	}
+	if !strings.Contains(body, "Read more") {
+		t.Error("no read more link for a split post")
+	}
+}
+
+func TestWrongMethod(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		resp, _ := ts.do(t, m, "/blog/first")
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s: status %d, want 405", m, resp.StatusCode)
+		}
+		if allow := resp.Header.Get("Allow"); !strings.Contains(allow, "GET") {
+			t.Errorf("%s: Allow %q", m, allow)
+		}
+	}
+}
+
+func TestRedirectHosts(t *testing.T) {
+	files := map[string]string{
+		"grail.toml":     "canonicalHost = \"blog.example.org\"\nredirectHosts = [\"www.example.org\", \"example.org\"]\n",
+		"posts/first.md": post("First", "2024-01-10T10:00:00Z") + "x\n",
+	}
+	ts := newTestSite(t, files)
+	resp, _ := ts.get(t, "/blog/first?x=1", "Host", "www.example.org")
+	if resp.StatusCode != http.StatusMovedPermanently {
+		t.Fatalf("status %d, want 301", resp.StatusCode)
+	}
+	if loc := resp.Header.Get("Location"); loc != "http://blog.example.org/blog/first?x=1" {
+		t.Errorf("Location %q", loc)
+	}
+	resp, _ = ts.get(t, "/blog/first", "Host", "EXAMPLE.org:443", "X-Forwarded-Proto", "https")
+	if resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("host with port and capitals: status %d", resp.StatusCode)
+	}
+	resp, _ = ts.get(t, "/blog/first", "Host", "blog.example.org")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("canonical host: status %d", resp.StatusCode)
+	}
+}
+
+func TestConditionalGet(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	resp, body := ts.get(t, "/blog/first")
+	etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	if etag == "" || lastMod == "" {
+		t.Fatalf("ETag %q, Last-Modified %q", etag, lastMod)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=300" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	resp, b := ts.get(t, "/blog/first", "If-None-Match", etag)
+	if resp.StatusCode != http.StatusNotModified || b != "" {
+		t.Errorf("If-None-Match: status %d, body %d bytes", resp.StatusCode, len(b))
+	}
+	if resp.Header.Get("ETag") != etag {
+		t.Errorf("304 must repeat the ETag")
+	}
+	resp, _ = ts.get(t, "/blog/first", "If-None-Match", `"other", `+etag)
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("etag in a list: status %d", resp.StatusCode)
+	}
+	resp, _ = ts.get(t, "/blog/first", "If-None-Match", `"stale"`)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("stale etag: status %d", resp.StatusCode)
+	}
+	resp, _ = ts.get(t, "/blog/first", "If-Modified-Since", lastMod)
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-Modified-Since: status %d", resp.StatusCode)
+	}
+	past := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Format(http.TimeFormat)
+	resp, _ = ts.get(t, "/blog/first", "If-Modified-Since", past)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("old If-Modified-Since: status %d", resp.StatusCode)
+	}
+	// A compressed representation has its own tag, which also validates.
+	resp, _ = ts.get(t, "/blog/first", "Accept-Encoding", "br")
+	brTag := resp.Header.Get("ETag")
+	if brTag == etag {
+		t.Errorf("brotli and identity share the tag %s", etag)
+	}
+	resp, _ = ts.get(t, "/blog/first", "Accept-Encoding", "br", "If-None-Match", brTag)
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("brotli tag: status %d", resp.StatusCode)
+	}
+
+	resp, head := ts.do(t, http.MethodHead, "/blog/first")
+	if resp.StatusCode != 200 || head != "" {
+		t.Errorf("HEAD: status %d, %d body bytes", resp.StatusCode, len(head))
+	}
+	if resp.Header.Get("Content-Length") != itoa(len(body)) {
+		t.Errorf("HEAD Content-Length %q, GET body %d", resp.Header.Get("Content-Length"), len(body))
+	}
+}
+
+func TestCompression(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	_, plain := ts.get(t, "/blog/first")
+	tests := []struct {
+		accept, encoding string
+	}{
+		{"", ""},
+		{"gzip", "gzip"},
+		{"gzip, deflate, br", "br"},
+		{"br;q=0, gzip", "gzip"},
+		{"br;q=0, gzip;q=0", ""},
+		{"identity", ""},
+		{"*", "br"},
+	}
+	for _, tt := range tests {
+		resp, body := ts.get(t, "/blog/first", "Accept-Encoding", tt.accept)
+		if got := resp.Header.Get("Content-Encoding"); got != tt.encoding {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.encoding)
+			continue
+		}
+		if v := resp.Header.Get("Vary"); v != "Accept-Encoding" {
+			t.Errorf("Vary %q", v)
+		}
+		if resp.Header.Get("Content-Length") != itoa(len(body)) {
+			t.Errorf("%q: Content-Length %s for %d bytes", tt.accept, resp.Header.Get("Content-Length"), len(body))
+		}
+		if got := decode(t, tt.encoding, body); got != plain {
+			t.Errorf("%q: decoded body differs from the plain one", tt.accept)
+		}
+	}
+	// Images are not compressed again.
+	resp, _ := ts.get(t, "/media/2024/pic.bin", "Accept-Encoding", "br")
+	if resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("media compressed: %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+func decode(t *testing.T, encoding, body string) string {
+	t.Helper()
+	var r io.Reader = strings.NewReader(body)
+	switch encoding {
+	case "br":
+		r = brotli.NewReader(r)
+	case "gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	for _, path := range []string{"/", "/blog/first", "/no-such", "/media/2024/pic.bin", "/feed.atom"} {
+		resp, _ := ts.get(t, path)
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "frame-ancestors 'self'", "style-src 'self'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+			}
+		}
+		for _, bad := range []string{"unsafe-inline", "unsafe-eval", "http:", "https:", "*"} {
+			if strings.Contains(csp, bad) {
+				t.Errorf("%s: CSP %q allows %q", path, csp, bad)
+			}
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: missing nosniff or Referrer-Policy", path)
+		}
+		if resp.Header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("%s: HSTS over plain HTTP", path)
+		}
+		if len(resp.Header.Values("Set-Cookie")) > 0 {
+			t.Errorf("%s: a public response sets a cookie", path)
+		}
+	}
+	tls := httptest.NewTLSServer(ts.srv)
+	defer tls.Close()
+	resp, err := tls.Client().Get(tls.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS over HTTPS")
+	}
+}
+
+func TestMediaRangeAndBytes(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	want := basicSite["media/2024/pic.bin"]
+	resp, body := ts.get(t, "/media/2024/pic.bin")
+	if resp.StatusCode != 200 || body != want {
+		t.Fatalf("status %d, body %q", resp.StatusCode, body)
+	}
+	resp, body = ts.get(t, "/media/2024/pic.bin", "Range", "bytes=4-9")
+	if resp.StatusCode != http.StatusPartialContent || body != want[4:10] {
+		t.Errorf("range: status %d, body %q", resp.StatusCode, body)
+	}
+	if cr := resp.Header.Get("Content-Range"); cr != "bytes 4-9/"+itoa(len(want)) {
+		t.Errorf("Content-Range %q", cr)
+	}
+	resp, _ = ts.get(t, "/media/2024/missing.png")
+	if resp.StatusCode != 404 {
+		t.Errorf("missing media: %d", resp.StatusCode)
+	}
+}
+
+// TestHostileURLs sends request lines exactly as written, so that no
+// client library cleans them first.
+func TestHostileURLs(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	secret := filepath.Join(filepath.Dir(ts.dir), "secret.txt")
+	os.WriteFile(secret, []byte("TOP SECRET"), 0o644)
+	paths := []string{
+		"/media/../../etc/passwd",
+		"/media/../secret.txt",
+		"/media/..%2f..%2fetc%2fpasswd",
+		"/media/%2e%2e/%2e%2e/etc/passwd",
+		"/media/%252e%252e%252f%252e%252e%252fetc%252fpasswd",
+		"/media/..\\..\\etc\\passwd",
+		"/media/%5c..%5c..%5cetc%5cpasswd",
+		"/media//etc/passwd",
+		"/media/%00",
+		"/blog/../../etc/passwd",
+		"/assets/../../../etc/passwd",
+		"/../../etc/passwd",
+		"/media/.git/config",
+	}
+	for _, p := range paths {
+		status, body := rawGet(t, ts.http.Listener.Addr().String(), p)
+		if status != 404 && status != 400 {
+			t.Errorf("%s: status %d, want 404 or 400", p, status)
+		}
+		if strings.Contains(body, "root:") || strings.Contains(body, "TOP SECRET") {
+			t.Errorf("%s: leaked a file outside the site", p)
+		}
+	}
+}
+
+func rawGet(t *testing.T, addr, path string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestScheduledPostAppearsWithoutReload(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	if resp, _ := ts.get(t, "/blog/later"); resp.StatusCode != 404 {
+		t.Fatalf("scheduled post visible early: %d", resp.StatusCode)
+	}
+	_, home := ts.get(t, "/")
+	ts.setNow(time.Date(2026, 6, 2, 7, 0, 1, 0, time.UTC)) // 09:00:01 CEST
+	if resp, _ := ts.get(t, "/blog/later"); resp.StatusCode != 200 {
+		t.Fatalf("scheduled post not visible after its time: %d", resp.StatusCode)
+	}
+	_, home2 := ts.get(t, "/")
+	if home2 == home || !strings.Contains(home2, "Scheduled") {
+		t.Error("home page still cached without the scheduled post")
+	}
+}
+
+func TestDatesInSiteTimeZone(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	_, summer := ts.get(t, "/blog/second")
+	if !strings.Contains(summer, "1 July 2024, 09:00 CEST") || !strings.Contains(summer, `datetime="2024-07-01T09:00:00&#43;02:00"`) {
+		t.Error("summer post not shown in CEST")
+	}
+	_, winter := ts.get(t, "/blog/third")
+	if !strings.Contains(winter, "1 February 2025, 08:00 CET") {
+		t.Error("winter post not shown in CET")
+	}
+	if !strings.Contains(winter, "Last modified") || !strings.Contains(winter, "15 July 2025, 18:00 CEST") {
+		t.Error("last modified not shown, or not in CEST")
+	}
+}
+
+func TestHugoSiteRoot(t *testing.T) {
+	ts := newTestSite(t, map[string]string{
+		"hugo.toml":                       "title = \"Hugo Blog\"\nbaseURL = \"https://hugo.example.org/\"\n",
+		"content/_index.md":               "---\ntitle: Home\n---\n",
+		"content/about.md":                "---\ntitle: About\n---\nHi.\n",
+		"content/posts/_index.md":         "---\ntitle: Posts\n---\n",
+		"content/posts/plain.md":          "+++\ntitle = \"Plain\"\ndate = 2024-05-01\n+++\nPlain post.\n",
+		"content/posts/bundle/index.md":   post("Bundle", "2024-06-01") + "![diagram](diagram.png)\n",
+		"content/posts/bundle/diagram.png": "PNGDATA",
+		"static/images/logo.png":          "LOGO",
+	})
+	_, home := ts.get(t, "/")
+	if !strings.Contains(home, "Hugo Blog") || !strings.Contains(home, "Plain") {
+		t.Error("home page of a Hugo site")
+	}
+	if !strings.Contains(home, `src="/blog/bundle/diagram.png"`) {
+		t.Error("bundle image not resolved to the post's folder")
+	}
+	resp, body := ts.get(t, "/blog/bundle/diagram.png")
+	if resp.StatusCode != 200 || body != "PNGDATA" {
+		t.Errorf("bundle file: %d %q", resp.StatusCode, body)
+	}
+	resp, body = ts.get(t, "/images/logo.png")
+	if resp.StatusCode != 200 || body != "LOGO" {
+		t.Errorf("static file: %d %q", resp.StatusCode, body)
+	}
+	resp, _ = ts.get(t, "/blog/bundle/index.md")
+	if resp.StatusCode != 404 {
+		t.Errorf("a bundle's Markdown source is served: %d", resp.StatusCode)
+	}
+	if resp, _ := ts.get(t, "/about"); resp.StatusCode != 200 {
+		t.Errorf("page: %d", resp.StatusCode)
+	}
+	_, feed := ts.get(t, "/feed.atom")
+	if !strings.Contains(feed, "https://hugo.example.org/blog/plain") {
+		t.Error("feed links do not use the base URL")
+	}
+}
+
+func TestThemeOverride(t *testing.T) {
+	files := map[string]string{"posts/a.md": post("A", "2024-01-01") + "x\n"}
+	for k, v := range basicSite {
+		files[k] = v
+	}
+	files["theme/assets/style.css"] = "body { color: rebeccapurple }"
+	ts := newTestSite(t, files)
+	_, home := ts.get(t, "/")
+	i := strings.Index(home, `href="/assets/style.`)
+	if i < 0 {
+		t.Fatal("no stylesheet link")
+	}
+	href := home[i+6 : i+6+strings.IndexByte(home[i+6:], '"')]
+	resp, css := ts.get(t, href)
+	if resp.StatusCode != 200 || !strings.Contains(css, "rebeccapurple") {
+		t.Errorf("overridden stylesheet not served: %d", resp.StatusCode)
+	}
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+		t.Errorf("asset Cache-Control %q", cc)
+	}
+}
+
+func TestRenderCacheBounded(t *testing.T) {
+	c := newRenderCache(10 << 10)
+	for i := range 100 {
+		c.put(1, "/p"+itoa(i), newResponse(200, htmlType, "", bytes.Repeat([]byte("x"), 1000), zeroTime))
+	}
+	if c.bytes > c.max {
+		t.Errorf("cache holds %d bytes, budget %d", c.bytes, c.max)
+	}
+	if c.get(1, "/p99") == nil {
+		t.Error("the newest entry was evicted")
+	}
+	if c.get(2, "/p99") != nil {
+		t.Error("an entry of an older snapshot was served")
+	}
+}

@@ -2,6 +2,7 @@ package lambdahttp
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,17 +40,17 @@ func EncodeResponse(dst []byte, kind Kind, resp *Response) []byte {
 	default:
 		dst = appendHeaders(dst, h, firstCookieOnly)
 	}
-	text := isText(h.Get("Content-Type"), h.Get("Content-Encoding"), resp.Body)
-	dst = append(dst, `,"body":`...)
-	if text {
-		dst = appendString(dst, resp.Body)
-		dst = append(dst, `,"isBase64Encoded":false}`...)
-	} else {
-		dst = append(dst, '"')
-		dst = base64.StdEncoding.AppendEncode(dst, resp.Body)
-		dst = append(dst, `","isBase64Encoded":true}`...)
+	dst = append(dst, `,"body":"`...)
+	if len(resp.Body) == 0 || maybeText(h.Get("Content-Type"), h.Get("Content-Encoding")) {
+		mark := len(dst)
+		var ok bool
+		if dst, ok = appendBody(dst, resp.Body); ok {
+			return append(dst, `","isBase64Encoded":false}`...)
+		}
+		dst = dst[:mark] // not UTF-8 after all
 	}
-	return dst
+	dst = base64.StdEncoding.AppendEncode(dst, resp.Body)
+	return append(dst, `","isBase64Encoded":true}`...)
 }
 
 // encodedSizeHint estimates EncodeResponse's output to size its buffer once.
@@ -170,17 +171,14 @@ func appendCookies(dst []byte, h http.Header) []byte {
 	return dst
 }
 
-// isText reports whether a body can travel as a JSON string unchanged.
-// Compressed bodies never can; a textual type can if it is valid UTF-8,
-// since JSON would replace invalid bytes.
-func isText(contentType, contentEncoding string, body []byte) bool {
-	if len(body) == 0 {
-		return true
-	}
+// maybeText reports whether a body with these headers may travel as a
+// JSON string: compressed bodies never can, text can if it is valid UTF-8
+// (which appendBody checks), since JSON would replace invalid bytes.
+func maybeText(contentType, contentEncoding string) bool {
 	if ce := strings.TrimSpace(contentEncoding); ce != "" && !strings.EqualFold(ce, "identity") {
 		return false
 	}
-	return isTextType(contentType) && utf8.Valid(body)
+	return isTextType(contentType)
 }
 
 // isTextType reports whether a media type is text: text/*, JSON, XML,
@@ -210,7 +208,7 @@ func hasSuffixFold(s, suffix string) bool {
 }
 
 // appendString appends s as a quoted JSON string.
-func appendString[T ~string | ~[]byte](dst []byte, s T) []byte {
+func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	dst = appendEscaped(dst, s)
 	return append(dst, '"')
@@ -230,7 +228,7 @@ var plainJSON = func() (t [256]bool) {
 // encoding/json would (without its HTML escaping, which only costs bytes
 // here): invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are escaped
 // for JavaScript consumers.
-func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
+func appendEscaped(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -245,24 +243,70 @@ func appendEscaped[T ~string | ~[]byte](dst []byte, s T) []byte {
 			start = i
 			continue
 		}
-		var buf [utf8.UTFMax]byte
-		r, size := utf8.DecodeRune(buf[:copy(buf[:], s[i:])])
-		switch {
-		case r == utf8.RuneError && size == 1:
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if special := r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029'; special {
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\u202`...)
-			dst = append(dst, hexDigits[r&0xf])
-		default:
-			i += size
-			continue
+			dst = appendEscapedRune(dst, r)
+			start = i + size
 		}
 		i += size
-		start = i
 	}
 	return append(dst, s[start:]...)
+}
+
+// appendBody appends a body as the inside of a JSON string. Unlike
+// appendEscaped it refuses invalid UTF-8, which JSON cannot carry
+// unchanged, so that one pass both checks and escapes. Bodies are the bulk
+// of every response, so runs of plain ASCII are skipped eight bytes at a
+// time.
+func appendBody(dst, b []byte) ([]byte, bool) {
+	start := 0
+	for i := 0; i < len(b); {
+		if i+8 <= len(b) && !mayNeedEscape(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+			continue
+		}
+		c := b[i]
+		if plainJSON[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			dst = append(dst, b[start:i]...)
+			dst = appendEscapedByte(dst, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return dst, false
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, b[start:i]...)
+			dst = appendEscapedRune(dst, r)
+			start = i + size
+		}
+		i += size
+	}
+	return append(dst, b[start:]...), true
+}
+
+// mayNeedEscape reports whether any of the eight bytes in w is a control
+// character, '"', '\\' or not ASCII. It may report true for a plain word
+// (the caller then looks byte by byte) but never false for one that is not.
+func mayNeedEscape(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	control := (w - ones*0x20) &^ w & highs
+	return (w&highs | control | hasZero(w^(ones*'"')) | hasZero(w^(ones*'\\'))) != 0
+}
+
+func appendEscapedRune(dst []byte, r rune) []byte {
+	if r == utf8.RuneError {
+		return append(dst, `\ufffd`...)
+	}
+	return append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
 }
 
 func appendEscapedByte(dst []byte, c byte) []byte {

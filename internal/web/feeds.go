@@ -234,13 +234,13 @@ type rssGUID struct {
 }
 
 type rssChannel struct {
-	Title       string   `xml:"title"`
-	Link        string   `xml:"link"`
-	Description string   `xml:"description"`
-	Language    string   `xml:"language,omitempty"`
-	LastBuild   string   `xml:"lastBuildDate"`
-	Generator   string   `xml:"generator"`
-	Self        atomLink `xml:"atom:link"`
+	Title       string    `xml:"title"`
+	Link        string    `xml:"link"`
+	Description string    `xml:"description"`
+	Language    string    `xml:"language,omitempty"`
+	LastBuild   string    `xml:"lastBuildDate"`
+	Generator   string    `xml:"generator"`
+	Self        atomLink  `xml:"atom:link"`
 	Items       []rssItem `xml:"item"`
 }
 

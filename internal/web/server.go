@@ -32,11 +32,11 @@ type Options struct {
 
 // Server is the HTTP handler for a site.
 type Server struct {
-	store  *store.Store
-	loader *site.Loader
-	log    *slog.Logger
-	md     *content.Markdown
-	cache  *renderCache
+	store      *store.Store
+	loader     *site.Loader
+	log        *slog.Logger
+	md         *content.Markdown
+	cache      *renderCache
 	trustProto bool
 
 	mu    sync.Mutex // guards theme and view

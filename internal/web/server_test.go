@@ -484,14 +484,14 @@ func TestDatesInSiteTimeZone(t *testing.T) {
 
 func TestHugoSiteRoot(t *testing.T) {
 	ts := newTestSite(t, map[string]string{
-		"hugo.toml":                       "title = \"Hugo Blog\"\nbaseURL = \"https://hugo.example.org/\"\n",
-		"content/_index.md":               "---\ntitle: Home\n---\n",
-		"content/about.md":                "---\ntitle: About\n---\nHi.\n",
-		"content/posts/_index.md":         "---\ntitle: Posts\n---\n",
-		"content/posts/plain.md":          "+++\ntitle = \"Plain\"\ndate = 2024-05-01\n+++\nPlain post.\n",
-		"content/posts/bundle/index.md":   post("Bundle", "2024-06-01") + "![diagram](diagram.png)\n",
+		"hugo.toml":                        "title = \"Hugo Blog\"\nbaseURL = \"https://hugo.example.org/\"\n",
+		"content/_index.md":                "---\ntitle: Home\n---\n",
+		"content/about.md":                 "---\ntitle: About\n---\nHi.\n",
+		"content/posts/_index.md":          "---\ntitle: Posts\n---\n",
+		"content/posts/plain.md":           "+++\ntitle = \"Plain\"\ndate = 2024-05-01\n+++\nPlain post.\n",
+		"content/posts/bundle/index.md":    post("Bundle", "2024-06-01") + "![diagram](diagram.png)\n",
 		"content/posts/bundle/diagram.png": "PNGDATA",
-		"static/images/logo.png":          "LOGO",
+		"static/images/logo.png":           "LOGO",
 	})
 	_, home := ts.get(t, "/")
 	if !strings.Contains(home, "Hugo Blog") || !strings.Contains(home, "Plain") {

@@ -43,18 +43,22 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 	defer st.Close()
 	loader := site.NewLoader(st, log, nil)
 	start := time.Now()
-	if _, err := loader.Reload(ctx); err != nil {
+	stale, err := loader.Start(ctx)
+	if err != nil {
 		return fmt.Errorf("load %s: %w", st.Describe(), err)
 	}
 	s := loader.Current()
 	log.Info("site loaded", "site", st.Describe(), "posts", len(s.Posts), "pages", len(s.Pages),
-		"problems", len(s.Problems), "took", time.Since(start).Round(time.Millisecond))
+		"problems", len(s.Problems), "from_index", stale, "took", time.Since(start).Round(time.Millisecond))
 	if len(s.Problems) > 0 {
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
 	srv, err := web.New(ctx, web.Options{Store: st, Loader: loader, Log: log})
 	if err != nil {
 		return err
+	}
+	if stale { // served from the index snapshot: catch up with the sources
+		go reload(ctx, loader, srv, log)
 	}
 	go watch(ctx, st, loader, srv, log)
 
@@ -113,22 +117,25 @@ func makeWritable(dir string) {
 
 // watch reloads the site when its sources change.
 func watch(ctx context.Context, st *store.Store, loader *site.Loader, srv *web.Server, log *slog.Logger) {
-	err := st.Watch(ctx, func() {
-		changed, err := loader.Reload(ctx)
-		if err != nil {
-			log.Error("reload site", "err", err)
-			return
-		}
-		if err := srv.ReloadTheme(ctx); err != nil {
-			log.Error("reload theme", "err", err)
-		}
-		if changed {
-			s := loader.Current()
-			log.Info("site reloaded", "posts", len(s.Posts), "pages", len(s.Pages), "problems", len(s.Problems))
-		}
-	})
+	err := st.Watch(ctx, func() { reload(ctx, loader, srv, log) })
 	if err != nil && !errors.Is(err, store.ErrCannotWatch) {
 		log.Error("watch site", "err", err)
+	}
+}
+
+// reload brings the site and theme up to date with the store.
+func reload(ctx context.Context, loader *site.Loader, srv *web.Server, log *slog.Logger) {
+	changed, err := loader.Reload(ctx)
+	if err != nil {
+		log.Error("reload site", "err", err)
+		return
+	}
+	if err := srv.ReloadTheme(ctx); err != nil {
+		log.Error("reload theme", "err", err)
+	}
+	if changed {
+		s := loader.Current()
+		log.Info("site reloaded", "posts", len(s.Posts), "pages", len(s.Pages), "problems", len(s.Problems))
 	}
 }
 

@@ -27,7 +27,7 @@ func (k Kind) String() string {
 // Doc is one post or page: its front matter, normalised, and its Markdown body.
 type Doc struct {
 	// Key is where the source lives in the store, e.g. "posts/2024/qmk.md".
-	Key  string `json:"key"`
+	Key  string `json:"-"`
 	Kind Kind   `json:"kind"`
 
 	Title string `json:"title"`
@@ -50,8 +50,9 @@ type Doc struct {
 	Aliases     []string `json:"aliases,omitempty"`
 
 	// Lead is the Markdown shown where the post is listed: the part before
-	// <!--more-->, or else the first paragraph.
-	Lead []byte `json:"lead,omitempty"`
+	// <!--more-->, or else the first paragraph. Like Body, it is nil when
+	// the Doc came from an index (it is read again when needed).
+	Lead []byte `json:"-"`
 	// HasMore is true when the author split the post with <!--more-->.
 	HasMore bool `json:"hasMore,omitempty"`
 
@@ -66,7 +67,7 @@ type Doc struct {
 	BodyLine int `json:"bodyLine,omitempty"`
 
 	// ETag identifies the version of the source this Doc was parsed from.
-	ETag string `json:"etag,omitempty"`
+	ETag string `json:"-"`
 }
 
 // Published reports when the doc becomes visible: PublishDate if set, else Date.

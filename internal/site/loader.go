@@ -121,14 +121,19 @@ func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
 		return false, err
 	}
 	l.parsed = next
-	docs := make([]*content.Doc, 0, len(next))
-	for _, p := range next {
+	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
+	l.saveIndex(ctx)
+	return true, nil
+}
+
+func (l *Loader) docs() []*content.Doc {
+	docs := make([]*content.Doc, 0, len(l.parsed))
+	for _, p := range l.parsed {
 		if p.doc != nil {
 			docs = append(docs, p.doc)
 		}
 	}
-	l.swap(Build(cfg, docs, l.problems(), l.now()))
-	return true, nil
+	return docs
 }
 
 func (l *Loader) problems() []content.Problem {
@@ -187,11 +192,33 @@ func (l *Loader) parseOne(ctx context.Context, s store.Source) parsedSource {
 	return parsedSource{etag: info.ETag, doc: doc, problems: problems}
 }
 
-// Body reads the Markdown body of d from the store.
+// Body returns the Markdown body of d, reading it from the store.
 func (l *Loader) Body(ctx context.Context, d *content.Doc) ([]byte, error) {
 	if d.Body != nil {
 		return d.Body, nil
 	}
+	full, err := l.full(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return full.Body, nil
+}
+
+// Lead returns the Markdown of d's lead (see content.Doc.Lead), reading
+// the source when d came from the index snapshot.
+func (l *Loader) Lead(ctx context.Context, d *content.Doc) ([]byte, error) {
+	if d.Lead != nil || d.Kind != content.KindPost {
+		return d.Lead, nil
+	}
+	full, err := l.full(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return full.Lead, nil
+}
+
+// full parses d's source again, body included.
+func (l *Loader) full(ctx context.Context, d *content.Doc) (*content.Doc, error) {
 	data, _, err := l.src.Read(ctx, d.Key)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", d.Key, err)
@@ -200,5 +227,8 @@ func (l *Loader) Body(ctx context.Context, d *content.Doc) ([]byte, error) {
 	if fresh == nil {
 		return nil, fmt.Errorf("%s: %s", d.Key, problems[0].Message)
 	}
-	return fresh.Body, nil
+	if fresh.Lead == nil {
+		fresh.Lead = []byte{} // known to be empty: do not read again
+	}
+	return fresh, nil
 }

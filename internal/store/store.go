@@ -257,3 +257,16 @@ func (s *Store) CreatePost(ctx context.Context, slug string, src []byte) (string
 	_, err := s.b.Write(ctx, key, src, WriteOptions{ContentType: "text/markdown; charset=utf-8", IfAbsent: true})
 	return key, err
 }
+
+// indexKey holds the loader's snapshot of every parsed source.
+const indexKey = "_grail/index.json.gz"
+
+// ReadIndex reads the index snapshot (ErrNotFound if there is none).
+func (s *Store) ReadIndex(ctx context.Context) ([]byte, ObjectInfo, error) {
+	return s.b.ReadAll(ctx, indexKey)
+}
+
+// WriteIndex replaces the index snapshot.
+func (s *Store) WriteIndex(ctx context.Context, data []byte) (ObjectInfo, error) {
+	return s.b.Write(ctx, indexKey, data, WriteOptions{ContentType: "application/gzip"})
+}

@@ -92,7 +92,7 @@ func (s *Server) currentView() (*view, error) {
 	if s.view != nil && s.view.site == st {
 		return s.view, nil
 	}
-	v, err := newView(st, s.theme, s.md)
+	v, err := newView(st, s.loader, s.theme, s.md)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -16,13 +17,14 @@ import (
 // know the snapshot's addresses, categories and time zone.
 type view struct {
 	site      *site.Site
+	loader    *site.Loader
 	theme     *Theme
 	md        *content.Markdown
 	templates map[string]*template.Template
 }
 
-func newView(s *site.Site, t *Theme, md *content.Markdown) (*view, error) {
-	v := &view{site: s, theme: t, md: md, templates: map[string]*template.Template{}}
+func newView(s *site.Site, l *site.Loader, t *Theme, md *content.Markdown) (*view, error) {
+	v := &view{site: s, loader: l, theme: t, md: md, templates: map[string]*template.Template{}}
 	funcs := templateFuncs(v, t)
 	for name, tmpl := range t.templates {
 		c, err := tmpl.Clone()
@@ -76,10 +78,13 @@ func (v *view) lead(d *content.Doc) (template.HTML, error) {
 	if d.Summary != "" {
 		return template.HTML("<p>" + template.HTMLEscapeString(d.Summary) + "</p>"), nil
 	}
-	if len(d.Lead) == 0 {
-		return "", nil
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src, err := v.loader.Lead(ctx, d)
+	if err != nil || len(src) == 0 {
+		return "", err
 	}
-	out, err := v.md.Render(d.Lead, content.RenderOptions{
+	out, err := v.md.Render(src, content.RenderOptions{
 		IDPrefix:  "lead-" + d.Slug + "-",
 		NoAnchors: true,
 		LinkBase:  bundleBase(v.site, d),

@@ -2,15 +2,15 @@ package site
 
 import (
 	"bytes"
-		"context"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/klauspost/compress/gzip"
 )
 
 // IndexStore is a Source that keeps the loader's parsed state, so that a

@@ -42,6 +42,7 @@ func commands() []command {
 		{"serve", "serve the blog over HTTP", runServe},
 		{"new", "start a new post", runNew},
 		{"check", "list every problem in the content", runCheck},
+		{"deploy", "stand the AWS stack up, or tear it down", runDeploy},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", nil},
 	}

@@ -10,36 +10,54 @@ import (
 // a zone are wall-clock times in the site's time zone.
 var dateLayouts = []struct {
 	layout string
-	zoned  bool
+	zone   zoneKind
 }{
-	{time.RFC3339Nano, true},
-	{"2006-01-02T15:04:05-0700", true},
-	{"2006-01-02 15:04:05Z07:00", true},
-	{"2006-01-02 15:04:05 -0700", true},
-	{"2006-01-02 15:04:05 -07:00", true},
-	{"2006-01-02 15:04:05 MST", true},
-	{"2006-01-02T15:04:05", false},
-	{"2006-01-02T15:04", false},
-	{"2006-01-02 15:04:05", false},
-	{"2006-01-02 15:04", false},
-	{"2006-01-02", false},
+	{time.RFC3339Nano, offset},
+	{"2006-01-02T15:04:05-0700", offset},
+	{"2006-01-02 15:04:05Z07:00", offset},
+	{"2006-01-02 15:04:05 -0700", offset},
+	{"2006-01-02 15:04:05 -07:00", offset},
+	{"2006-01-02 15:04:05 MST", abbreviation},
+	{"2006-01-02T15:04:05", wallClock},
+	{"2006-01-02T15:04", wallClock},
+	{"2006-01-02 15:04:05", wallClock},
+	{"2006-01-02 15:04", wallClock},
+	{"2006-01-02", wallClock},
 }
+
+type zoneKind uint8
+
+const (
+	wallClock    zoneKind = iota // no zone: the site's
+	offset                       // +02:00, Z
+	abbreviation                 // CEST, UTC
+)
 
 // ParseDate reads a front matter date. A date with an offset keeps that
 // exact instant (and its offset); a date without one is a wall-clock time
-// in loc, resolved across daylight-saving changes by WallClock.
+// in loc, resolved across daylight-saving changes by WallClock. A zone
+// abbreviation must be UTC, GMT or one used in loc: elsewhere "CST" means
+// three different offsets, and Go would silently read it as UTC.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
-		if !l.zoned {
-			t, err := time.ParseInLocation(l.layout, s, time.UTC)
-			if err == nil {
+		switch l.zone {
+		case wallClock:
+			if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
 				return WallClock(t, loc), nil
 			}
-			continue
-		}
-		t, err := time.Parse(l.layout, s)
-		if err == nil {
+		case offset:
+			if t, err := time.Parse(l.layout, s); err == nil {
+				return t, nil
+			}
+		case abbreviation:
+			t, err := time.ParseInLocation(l.layout, s, loc)
+			if err != nil {
+				continue
+			}
+			if name, _ := t.Zone(); t.Location() != loc && t.Location() != time.UTC && !strings.HasPrefix(name, "GMT") {
+				return time.Time{}, fmt.Errorf("%q: the time zone %q is not used in %s; write the offset instead, like 2024-03-31T09:30:00+02:00", s, name, loc)
+			}
 			return t, nil
 		}
 	}

@@ -2,17 +2,12 @@ package content
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/BurntSushi/toml"
-	"gopkg.in/yaml.v3"
 )
 
 // MaxSourceSize is the largest Markdown file grail reads; anything bigger
@@ -26,6 +21,9 @@ const MaxSourceSize = 2 << 20
 // cannot be on the site; a non-nil Doc may still come with problems worth
 // telling the author about.
 func Parse(key string, kind Kind, src []byte, loc *time.Location) (*Doc, []Problem) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	p := fmParser{key: key, loc: loc}
 	doc := p.parse(kind, src)
 	if doc == nil && len(p.problems) == 0 {
@@ -82,53 +80,99 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 // fields copies the known front matter fields into d. Unknown fields are
 // Hugo params or theme settings and are left alone.
 func (p *fmParser) fields(d *Doc) bool {
-	ok := true
-	d.Title = p.str("title")
-	d.Slug = defaultSlug(p.key)
-	if s := p.str("slug"); s != "" {
-		if ValidSlug(s) {
-			d.Slug = s
-		} else {
-			p.report(p.fm.line("slug"), "slug", "%q cannot be a URL segment (use letters, digits, - _ .); using %q", s, d.Slug)
-		}
-	}
-	if d.Slug == "" {
-		p.skip(1, "slug", "the file name %q gives no usable slug; set slug in the front matter", path.Base(p.key))
+	if !p.slug(d) {
 		return false
 	}
-	if bundle := bundleDir(p.key); bundle != "" {
-		d.Bundle = bundle
-	}
+	d.Bundle = bundleDir(p.key)
+	d.Title = p.str("title")
 	if d.Title == "" {
-		p.report(p.fm.line("title"), "title", "missing; the slug %q is shown instead", d.Slug)
+		// A title of the wrong type has been reported already.
+		if v, present := p.fm.get("title"); !present || isBlank(v) {
+			p.report(p.fm.line("title"), p.fm.name("title"), "missing; the slug %q is shown instead", d.Slug)
+		}
 		d.Title = d.Slug
 	}
-	var dateOK bool
-	d.Date, dateOK = p.date("date")
-	if !dateOK {
-		ok = false
-	}
-	if d.Date.IsZero() && dateOK && d.Kind == KindPost {
-		p.skip(p.fm.line("date"), "date", "missing; a post needs the date it was published")
-		ok = false
-	}
-	if d.Lastmod, dateOK = p.date("lastmod", "modified"); !dateOK {
-		ok = false
-	}
-	if d.PublishDate, dateOK = p.date("publishdate", "pubdate", "published"); !dateOK {
-		ok = false
-	}
-	d.Draft = p.boolean("draft")
+	ok := p.dates(d)
+	d.Draft = p.draft()
 	d.Summary = p.str("summary")
 	d.Description = p.str("description")
 	if d.Summary == "" {
 		d.Summary = d.Description
 	}
 	d.Tags = dedupe(p.list("tags"))
+	p.categories(d)
+	p.aliases(d)
+	return ok
+}
+
+// slug sets d.Slug from the front matter or the file name. It reports
+// false when neither gives one: the file cannot have an address.
+func (p *fmParser) slug(d *Doc) bool {
+	d.Slug = defaultSlug(p.key)
+	if s := p.str("slug"); s != "" {
+		if ValidSlug(s) {
+			d.Slug = s
+		} else {
+			p.report(p.fm.line("slug"), p.fm.name("slug"), "%q cannot be a URL segment (use letters, digits, - _ .); using %q", s, d.Slug)
+		}
+	}
+	if d.Slug == "" {
+		p.skip(1, "slug", "the file name %q gives no usable slug; set slug in the front matter", path.Base(p.key))
+		return false
+	}
+	return true
+}
+
+// dates reads date, lastmod and publishDate under the names Hugo accepts.
+// A post without a date takes its publishDate, else its lastmod, as in Hugo.
+func (p *fmParser) dates(d *Doc) bool {
+	var okDate, okMod, okPub bool
+	d.Date, okDate = p.date("date")
+	d.Lastmod, okMod = p.date("lastmod", "modified")
+	d.PublishDate, okPub = p.date("publishdate", "pubdate", "published")
+	if !okDate || !okMod || !okPub {
+		return false
+	}
+	for _, t := range []time.Time{d.PublishDate, d.Lastmod} {
+		if d.Date.IsZero() {
+			d.Date = t
+		}
+	}
+	if d.Date.IsZero() && d.Kind == KindPost {
+		p.skip(p.fm.line("date"), p.fm.name("date"), "missing; a post needs the date it was published")
+		return false
+	}
+	return true
+}
+
+// draft reads the draft flag. A value that is neither yes nor no keeps the
+// post a draft: publishing by mistake cannot be undone, hiding can.
+func (p *fmParser) draft() bool {
+	v, ok := p.fm.get("draft")
+	if !ok {
+		return false
+	}
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		// YAML 1.1's words for booleans, which Hugo's YAML reader accepts.
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "yes", "y", "on":
+			return true
+		case "false", "no", "n", "off":
+			return false
+		}
+	}
+	p.report(p.fm.line("draft"), p.fm.name("draft"), "want true or false, not %v; kept as a draft", v)
+	return true
+}
+
+func (p *fmParser) categories(d *Doc) {
 	for _, c := range p.list("categories") {
 		slug, name, good := CategoryPath(c)
 		if !good {
-			p.report(p.fm.line("categories"), "categories", "%q has a level with no letters or digits; ignored", c)
+			p.report(p.fm.line("categories"), p.fm.name("categories"), "%q has a level with no letters or digits; ignored", c)
 			continue
 		}
 		if !contains(d.Categories, slug) {
@@ -136,13 +180,20 @@ func (p *fmParser) fields(d *Doc) bool {
 			d.CategoryNames = append(d.CategoryNames, name)
 		}
 	}
+}
+
+func (p *fmParser) aliases(d *Doc) {
 	for _, a := range p.list("aliases") {
 		a = "/" + strings.Trim(strings.TrimSpace(a), "/")
 		if a != "/" && !contains(d.Aliases, a) {
 			d.Aliases = append(d.Aliases, a)
 		}
 	}
-	return ok
+}
+
+func isBlank(v any) bool {
+	s, ok := v.(string)
+	return ok && strings.TrimSpace(s) == ""
 }
 
 func (p *fmParser) str(key string) string {
@@ -156,28 +207,12 @@ func (p *fmParser) str(key string) string {
 	case int64, float64, bool:
 		return fmt.Sprint(v)
 	}
-	p.report(p.fm.line(key), key, "want text, not a %s", typeName(v))
+	p.report(p.fm.line(key), p.fm.name(key), "want text, not a %s", typeName(v))
 	return ""
 }
 
-func (p *fmParser) boolean(key string) bool {
-	v, ok := p.fm.get(key)
-	if !ok {
-		return false
-	}
-	switch v := v.(type) {
-	case bool:
-		return v
-	case string:
-		if b, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil {
-			return b
-		}
-	}
-	p.report(p.fm.line(key), key, "want true or false, not %v", v)
-	return false
-}
-
-// list accepts a list of strings or a single string.
+// list accepts a list of strings or a single string. Empty entries are
+// dropped: an archetype's "tags: [ ]" or a stray "- " means nothing.
 func (p *fmParser) list(key string) []string {
 	v, ok := p.fm.get(key)
 	if !ok {
@@ -192,6 +227,7 @@ func (p *fmParser) list(key string) []string {
 	case []any:
 		for _, e := range v {
 			switch e := e.(type) {
+			case nil:
 			case string:
 				if s := strings.TrimSpace(e); s != "" {
 					out = append(out, s)
@@ -199,11 +235,11 @@ func (p *fmParser) list(key string) []string {
 			case int64, float64:
 				out = append(out, fmt.Sprint(e))
 			default:
-				p.report(p.fm.line(key), key, "want a list of text, found a %s in it", typeName(e))
+				p.report(p.fm.line(key), p.fm.name(key), "want a list of text, found a %s in it", typeName(e))
 			}
 		}
 	default:
-		p.report(p.fm.line(key), key, "want a list of text, not a %s", typeName(v))
+		p.report(p.fm.line(key), p.fm.name(key), "want a list of text, not a %s", typeName(v))
 	}
 	return out
 }
@@ -217,11 +253,15 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 		if !present {
 			continue
 		}
+		line, name := p.fm.line(key), p.fm.name(key)
 		switch v := v.(type) {
 		case time.Time:
 			switch v.Location().String() {
-			case "datetime-local", "date-local":
+			case "datetime-local", "date-local": // TOML dates without an offset
 				return WallClock(v, p.loc), true
+			case "time-local":
+				p.skip(line, name, "%s has no day; write it like 2024-03-31T09:30:00", v.Format("15:04:05"))
+				return time.Time{}, false
 			}
 			return v, true
 		case string:
@@ -230,12 +270,12 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 			}
 			t, err := ParseDate(v, p.loc)
 			if err != nil {
-				p.skip(p.fm.line(key), key, "%v", err)
+				p.skip(line, name, "%v", err)
 				return time.Time{}, false
 			}
 			return t, true
 		default:
-			p.skip(p.fm.line(key), key, "want a date, not a %s", typeName(v))
+			p.skip(line, name, "want a date, not a %s", typeName(v))
 			return time.Time{}, false
 		}
 	}
@@ -253,9 +293,12 @@ func defaultSlug(key string) string {
 }
 
 // bundleDir returns the folder of a page bundle (a post written as
-// <slug>/index.md with its images beside it), or "".
+// <slug>/index.md with its images beside it), or "". It agrees with
+// defaultSlug, which names such a post after its folder whatever the
+// Markdown extension.
 func bundleDir(key string) string {
-	if path.Base(key) != "index.md" {
+	base := path.Base(key)
+	if strings.TrimSuffix(base, path.Ext(base)) != "index" {
 		return ""
 	}
 	return path.Dir(key) + "/"
@@ -307,208 +350,4 @@ func firstInvalidUTF8(b []byte) int {
 		i += size
 	}
 	return len(b)
-}
-
-// frontMatter is the decoded header: values by lower-cased key, and the
-// line each key is on so problems can point at it.
-type frontMatter struct {
-	values map[string]any
-	lines  map[string]int
-}
-
-func (f frontMatter) get(key string) (any, bool) {
-	v, ok := f.values[key]
-	return v, ok
-}
-
-func (f frontMatter) line(key string) int {
-	if l, ok := f.lines[key]; ok {
-		return l
-	}
-	return 1
-}
-
-// lineError is a problem at a line of the file.
-type lineError struct {
-	line int
-	msg  string
-}
-
-func (e lineError) Error() string { return e.msg }
-
-// splitFrontMatter finds the front matter (YAML between --- lines, TOML
-// between +++ lines, or a JSON object) and decodes it.
-func splitFrontMatter(src []byte) (fm frontMatter, body []byte, bodyLine int, err error) {
-	fm = frontMatter{values: map[string]any{}, lines: map[string]int{}}
-	first, _, _ := bytes.Cut(src, []byte("\n"))
-	switch string(bytes.TrimRight(first, " \t\r")) {
-	case "---":
-		return splitDelimited(src, "---", decodeYAML)
-	case "+++":
-		return splitDelimited(src, "+++", decodeTOML)
-	}
-	if bytes.HasPrefix(src, []byte("{")) {
-		return splitJSON(src)
-	}
-	return fm, src, 1, nil
-}
-
-func splitDelimited(src []byte, delim string, decode func([]byte, frontMatter) error) (frontMatter, []byte, int, error) {
-	fm := frontMatter{values: map[string]any{}, lines: map[string]int{}}
-	start := bytes.IndexByte(src, '\n') + 1
-	for off, line := start, 2; off < len(src); line++ {
-		next := len(src)
-		l := src[off:]
-		if i := bytes.IndexByte(l, '\n'); i >= 0 {
-			l, next = l[:i], off+i+1
-		}
-		if t := string(bytes.TrimRight(l, " \t\r")); t == delim || (delim == "---" && t == "...") {
-			if err := decode(src[start:off], fm); err != nil {
-				return fm, nil, 0, err
-			}
-			return fm, src[next:], line + 1, nil
-		}
-		off = next
-	}
-	return fm, nil, 0, lineError{1, fmt.Sprintf("front matter opened with %s on line 1 is never closed", delim)}
-}
-
-func decodeYAML(h []byte, fm frontMatter) error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(h, &root); err != nil {
-		return yamlError(err)
-	}
-	if root.Kind == 0 { // empty header
-		return nil
-	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return lineError{m.Line + 1, "front matter must be key: value pairs"}
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		key := strings.ToLower(k.Value)
-		fm.lines[key] = k.Line + 1 // +1 for the opening --- line
-		fm.values[key] = yamlValue(v)
-	}
-	return nil
-}
-
-// yamlValue keeps scalars as text so dates are read by ParseDate in the
-// site's zone rather than by YAML's own (UTC) rules.
-func yamlValue(n *yaml.Node) any {
-	switch n.Kind {
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!bool":
-			b, _ := strconv.ParseBool(n.Value)
-			if n.Value == "yes" || n.Value == "on" {
-				b = true
-			}
-			return b
-		case "!!int":
-			i, _ := strconv.ParseInt(n.Value, 0, 64)
-			return i
-		case "!!float":
-			f, _ := strconv.ParseFloat(n.Value, 64)
-			return f
-		case "!!null":
-			return nil
-		}
-		return n.Value
-	case yaml.SequenceNode:
-		out := make([]any, len(n.Content))
-		for i, c := range n.Content {
-			out[i] = yamlValue(c)
-		}
-		return out
-	case yaml.MappingNode:
-		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			m[n.Content[i].Value] = yamlValue(n.Content[i+1])
-		}
-		return m
-	case yaml.AliasNode:
-		return yamlValue(n.Alias)
-	}
-	return nil
-}
-
-// yamlError turns "yaml: line 3: did not find expected key" into a
-// lineError counted from the top of the file.
-func yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
-		_, after, _ := strings.Cut(msg, ":")
-		return lineError{line + 1, "front matter is not valid YAML:" + after}
-	}
-	return lineError{1, "front matter is not valid YAML: " + msg}
-}
-
-func decodeTOML(h []byte, fm frontMatter) error {
-	var m map[string]any
-	if _, err := toml.NewDecoder(bytes.NewReader(h)).Decode(&m); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return lineError{perr.Position.Line + 1, "front matter is not valid TOML: " + perr.Message}
-		}
-		return lineError{1, "front matter is not valid TOML: " + err.Error()}
-	}
-	for k, v := range m {
-		key := strings.ToLower(k)
-		fm.values[key] = normalizeList(v)
-		fm.lines[key] = 1 + keyLine(h, k, "=")
-	}
-	return nil
-}
-
-func splitJSON(src []byte) (frontMatter, []byte, int, error) {
-	fm := frontMatter{values: map[string]any{}, lines: map[string]int{}}
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return fm, nil, 0, lineError{1, "front matter is not valid JSON: " + err.Error()}
-	}
-	end := int(dec.InputOffset())
-	h := src[:end]
-	for k, v := range m {
-		key := strings.ToLower(k)
-		if n, ok := v.(json.Number); ok {
-			v, _ = n.Float64()
-		}
-		fm.values[key] = normalizeList(v)
-		fm.lines[key] = keyLine(h, `"`+k+`"`, ":")
-	}
-	body := bytes.TrimLeft(src[end:], " \t\r")
-	body = bytes.TrimPrefix(body, []byte("\n"))
-	return fm, body, 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n")), nil
-}
-
-// normalizeList turns typed slices from the TOML and JSON decoders into []any.
-func normalizeList(v any) any {
-	switch v := v.(type) {
-	case []string:
-		out := make([]any, len(v))
-		for i, s := range v {
-			out[i] = s
-		}
-		return out
-	case []map[string]any:
-		return map[string]any{}
-	}
-	return v
-}
-
-// keyLine finds the 1-based line of h on which key is assigned with sep.
-// TOML and JSON decoders do not report positions, so we look for it.
-func keyLine(h []byte, key, sep string) int {
-	for i, l := range strings.Split(string(h), "\n") {
-		l = strings.TrimSpace(l)
-		if rest, ok := strings.CutPrefix(l, key); ok && strings.HasPrefix(strings.TrimSpace(rest), sep) {
-			return i + 1
-		}
-	}
-	return 0
 }

@@ -26,6 +26,7 @@ const (
 var (
 	binMu   sync.Mutex
 	binPath string // resolved once per test binary
+	binErr  error  // a failed install is not retried by every test
 )
 
 // binDirs lists where the server binary may already be, the first being
@@ -67,23 +68,24 @@ func serverBin(t testing.TB) string {
 	t.Helper()
 	binMu.Lock()
 	defer binMu.Unlock()
-	if binPath != "" {
-		return binPath
+	if binPath == "" && binErr == nil {
+		binPath, binErr = locateOrInstall(t)
 	}
+	if binErr != nil {
+		t.Fatalf("s3test: %v\nrun %s to install the test dependencies", binErr, installScript)
+	}
+	return binPath
+}
+
+func locateOrInstall(t testing.TB) (string, error) {
 	if p := findBinary(); p != "" {
-		binPath = p
-		return p
+		return p, nil
 	}
 	dirs := binDirs()
 	if len(dirs) == 0 {
-		t.Fatalf("s3test: no directory to install %s into; set GRAIL_TEST_BIN or run %s", serverBinary, installScript)
+		return "", fmt.Errorf("no directory to install %s into; set GRAIL_TEST_BIN", serverBinary)
 	}
-	p, err := install(t, dirs[0])
-	if err != nil {
-		t.Fatalf("s3test: %v\nrun %s to install the test dependencies", err, installScript)
-	}
-	binPath = p
-	return p
+	return install(t, dirs[0])
 }
 
 // install runs go install into dir under a file lock, because several test

@@ -294,9 +294,9 @@ func (s *Server) log() string {
 	if err != nil {
 		return err.Error()
 	}
-	const max = 8 << 10 // the end says why it stopped
-	if len(b) > max {
-		b = b[len(b)-max:]
+	const keep = 8 << 10 // the end says why it stopped
+	if len(b) > keep {
+		b = b[len(b)-keep:]
 	}
 	return string(b)
 }

@@ -2,11 +2,7 @@ package content
 
 import (
 	"bytes"
-	"regexp"
 )
-
-// moreRE is Hugo's summary divider.
-var moreRE = regexp.MustCompile(`(?m)^[ \t]*<!--\s*more\s*-->[ \t]*\r?$`)
 
 // lead returns the Markdown to show where a post is listed: everything
 // before <!--more--> (more is then true), or else the first paragraph.
@@ -16,10 +12,31 @@ var moreRE = regexp.MustCompile(`(?m)^[ \t]*<!--\s*more\s*-->[ \t]*\r?$`)
 // The lead is a copy: a loader keeps leads and drops bodies, and a slice
 // of the body would keep the whole file in memory.
 func lead(body []byte) (src []byte, more bool) {
-	if loc := moreRE.FindIndex(body); loc != nil {
-		return clone(bytes.TrimSpace(body[:loc[0]])), true
+	if i := moreIndex(body); i >= 0 {
+		return clone(bytes.TrimSpace(body[:i])), true
 	}
 	return clone(firstParagraph(body)), false
+}
+
+// moreIndex finds Hugo's summary divider, <!--more--> (spaces inside the
+// comment allowed). A plain search, because this runs for every post at
+// load and a regular expression made it the slowest step.
+func moreIndex(body []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(body[off:], []byte("<!--"))
+		if i < 0 {
+			return -1
+		}
+		start := off + i
+		end := bytes.Index(body[start:], []byte("-->"))
+		if end < 0 {
+			return -1
+		}
+		if string(bytes.TrimSpace(body[start+4:start+end])) == "more" {
+			return start
+		}
+		off = start + end + 3
+	}
 }
 
 func clone(b []byte) []byte {

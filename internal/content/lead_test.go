@@ -35,7 +35,9 @@ func TestLead(t *testing.T) {
 		{"more divider", "Intro.\n\nSecond **para**.\n\n<!--more-->\n\nRest.\n", "Intro.\n\nSecond **para**.", true},
 		{"more divider with spaces", "Intro.\n  <!-- more -->  \nRest.\n", "Intro.", true},
 		{"more divider first", "<!--more-->\nRest.\n", "", true},
-		{"inline divider does not split", "Intro <!--more--> inline.\n", "Intro <!--more--> inline.", false},
+		{"inline divider, as in Hugo", "Intro <!--more--> inline.\n", "Intro", true},
+		{"other comments", "Intro <!-- note --> text.\n<!-- more\n-->\nRest.\n", "Intro <!-- note --> text.", true},
+		{"unclosed comment", "Intro <!-- more\n", "Intro <!-- more", false},
 		{"CRLF paragraph", "# T\r\n\r\nFirst\r\nsecond\r\n\r\nNext\r\n", "First\nsecond", false},
 		{"CRLF divider", "Intro.\r\n<!--more-->\r\nRest.\r\n", "Intro.", true},
 	}

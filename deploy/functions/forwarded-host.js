@@ -1,10 +1,9 @@
 // CloudFront Function (cloudfront-js-2.0), viewer request.
 //
 // CloudFront talks to the origin under the origin's own name, so the Host the
-// reader used never reaches grail. Copying it into X-Forwarded-Host keeps it;
-// grail trusts that header because only this function sets it: a value the
-// reader sent is overwritten, so nobody can make grail write links to another
-// site.
+// reader used never reaches grail. Copying it into X-Forwarded-Host keeps it.
+// A value the reader sent is overwritten, so nobody can make the pages
+// CloudFront caches link to another site.
 function handler(event) {
     var request = event.request;
     var host = request.headers.host;

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path"
 	"strings"
 
@@ -64,14 +65,22 @@ func Open(ctx context.Context, location string, log *slog.Logger) (*Store, error
 	return s, nil
 }
 
-func openBackend(_ context.Context, location string) (backend, error) {
-	if strings.HasPrefix(location, "file://") {
-		return openDir(strings.TrimPrefix(location, "file://"))
+func openBackend(ctx context.Context, location string) (backend, error) {
+	scheme, _, isURL := strings.Cut(location, "://")
+	if !isURL || strings.ContainsAny(scheme, "/\\.") {
+		return openDir(location)
 	}
-	if i := strings.Index(location, "://"); i > 0 && !strings.ContainsAny(location[:i], "/\\.") {
-		return nil, fmt.Errorf("site %q: unsupported scheme %q (use a folder, file://, s3:// or mem://)", location, location[:i])
+	switch scheme {
+	case "file":
+		u, err := url.Parse(location)
+		if err != nil {
+			return nil, fmt.Errorf("site URL %q is malformed: %v", location, err)
+		}
+		return openDir(u.Path)
+	case "s3", "mem":
+		return openBlob(ctx, location)
 	}
-	return openDir(location)
+	return nil, fmt.Errorf("site %q: unsupported scheme %q (use a folder, file://, s3:// or mem://)", location, scheme)
 }
 
 // detectLayout tells a Hugo site root (content/ and no posts/) from a

@@ -3,6 +3,7 @@ package lambdahttp
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,9 +54,13 @@ func EncodeResponse(dst []byte, kind Kind, resp *Response) []byte {
 	return append(dst, `","isBase64Encoded":true}`...)
 }
 
-// encodedSizeHint estimates EncodeResponse's output to size its buffer once.
+// encodedSizeHint estimates EncodeResponse's output to size its buffer
+// once: exactly for base64, with room for a few escapes for text.
 func encodedSizeHint(resp *Response) int {
-	n := 256 + len(resp.Body) + len(resp.Body)/3 // room for base64 or escapes
+	n := 256 + base64.StdEncoding.EncodedLen(len(resp.Body))
+	if maybeText(resp.Header.Get("Content-Type"), resp.Header.Get("Content-Encoding")) {
+		n = 256 + len(resp.Body) + len(resp.Body)/8
+	}
 	for k, vs := range resp.Header {
 		n += len(k) + 8
 		for _, v := range vs {
@@ -257,14 +262,17 @@ func appendEscaped(dst []byte, s string) []byte {
 // appendBody appends a body as the inside of a JSON string. Unlike
 // appendEscaped it refuses invalid UTF-8, which JSON cannot carry
 // unchanged, so that one pass both checks and escapes. Bodies are the bulk
-// of every response, so runs of plain ASCII are skipped eight bytes at a
-// time.
+// of every response, so plain ASCII is skipped eight bytes at a time.
 func appendBody(dst, b []byte) ([]byte, bool) {
 	start := 0
 	for i := 0; i < len(b); {
-		if i+8 <= len(b) && !mayNeedEscape(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-			continue
+		if i+8 <= len(b) {
+			m := escapeMask(binary.LittleEndian.Uint64(b[i:]))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) / 8 // the first byte to look at
 		}
 		c := b[i]
 		if plainJSON[c] {
@@ -276,6 +284,10 @@ func appendBody(dst, b []byte) ([]byte, bool) {
 			dst = appendEscapedByte(dst, c)
 			i++
 			start = i
+			continue
+		}
+		if 0xC2 <= c && c <= 0xDF && i+1 < len(b) && b[i+1]&0xC0 == 0x80 {
+			i += 2 // a valid two-byte sequence, the commonest in Latin text
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
@@ -292,14 +304,16 @@ func appendBody(dst, b []byte) ([]byte, bool) {
 	return append(dst, b[start:]...), true
 }
 
-// mayNeedEscape reports whether any of the eight bytes in w is a control
-// character, '"', '\\' or not ASCII. It may report true for a plain word
-// (the caller then looks byte by byte) but never false for one that is not.
-func mayNeedEscape(w uint64) bool {
+// escapeMask flags the bytes of the little-endian word w that are control
+// characters, '"', '\\' or not ASCII, by setting their high bit. The lowest
+// flagged byte is exact; bytes above it may be flagged without cause, which
+// only sends the caller to look at them one by one.
+func escapeMask(w uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
-	control := (w - ones*0x20) &^ w & highs
-	return (w&highs | control | hasZero(w^(ones*'"')) | hasZero(w^(ones*'\\'))) != 0
+	quote := w ^ (ones * '"')
+	backslash := w ^ (ones * '\\')
+	control := w - ones*0x20
+	return (w | control&^w | (quote-ones)&^quote | (backslash-ones)&^backslash) & highs
 }
 
 func appendEscapedRune(dst []byte, r rune) []byte {

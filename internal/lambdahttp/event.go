@@ -76,8 +76,12 @@ func (e *Event) Decode(v any) error {
 // a wrapped json error for a payload that is not JSON.
 func DecodeEvent(payload []byte) (*Event, error) {
 	ev := &Event{Payload: payload}
-	if err := json.Unmarshal(payload, &ev.raw); err != nil {
-		return nil, fmt.Errorf("lambdahttp: decoding event: %w", err)
+	if !fastDecode(payload, &ev.raw) {
+		// Anything the fast decoder does not vouch for, malformed JSON
+		// included, gets encoding/json's verdict.
+		if err := jsonDecode(payload, &ev.raw); err != nil {
+			return nil, fmt.Errorf("lambdahttp: decoding event: %w", err)
+		}
 	}
 	ev.Kind = ev.raw.kind()
 	if ev.Kind == KindUnknown {
@@ -87,28 +91,31 @@ func DecodeEvent(payload []byte) (*Event, error) {
 }
 
 // rawEvent is the union of the fields the adapter reads from every front
-// door. Decoding into one struct lets a single json.Unmarshal both recognise
-// the shape and fill in the request.
+// door. Decoding into one struct lets a single pass both recognise the
+// shape and fill in the request.
 type rawEvent struct {
 	// Payload format 2.0 (HTTP API and Function URLs).
-	Version        string   `json:"version"`
-	RouteKey       string   `json:"routeKey"`
-	RawPath        string   `json:"rawPath"`
-	RawQueryString string   `json:"rawQueryString"`
-	Cookies        []string `json:"cookies"`
+	Version        string
+	RouteKey       string
+	RawPath        string
+	RawQueryString string
+	Cookies        []string
 
 	// Payload format 1.0 and ALB.
-	HTTPMethod string `json:"httpMethod"`
-	Path       string `json:"path"`
+	HTTPMethod string
+	Path       string
 
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           params              `json:"queryStringParameters"`
-	MultiValueQueryStringParameters params              `json:"multiValueQueryStringParameters"`
+	// Header and query objects, in the event's order. MultiValueHeaders
+	// is nil when the event has none, and empty but not nil for "{}".
+	// Headers is only read, and only decoded, when MultiValueHeaders is nil.
+	Headers                         fields
+	MultiValueHeaders               fields
+	QueryStringParameters           fields
+	MultiValueQueryStringParameters fields
 
-	Body            string     `json:"body"`
-	IsBase64Encoded bool       `json:"isBase64Encoded"`
-	RequestContext  rawContext `json:"requestContext"`
+	Body            string
+	IsBase64Encoded bool
+	RequestContext  rawContext
 }
 
 type rawContext struct {
@@ -124,9 +131,56 @@ type rawContext struct {
 		Protocol string `json:"protocol"`
 		SourceIP string `json:"sourceIp"`
 	} `json:"http"` // 2.0
-	ELB *struct {
-		TargetGroupARN string `json:"targetGroupArn"`
-	} `json:"elb"` // ALB only
+	ELB *elbContext `json:"elb"` // ALB only
+}
+
+type elbContext struct {
+	TargetGroupARN string `json:"targetGroupArn"`
+}
+
+// jsonEvent is rawEvent as encoding/json decodes it; the reference for
+// the fast decoder.
+type jsonEvent struct {
+	Version                         string              `json:"version"`
+	RouteKey                        string              `json:"routeKey"`
+	RawPath                         string              `json:"rawPath"`
+	RawQueryString                  string              `json:"rawQueryString"`
+	Cookies                         []string            `json:"cookies"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Path                            string              `json:"path"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           fields              `json:"queryStringParameters"`
+	MultiValueQueryStringParameters fields              `json:"multiValueQueryStringParameters"`
+	Body                            string              `json:"body"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+	RequestContext                  rawContext          `json:"requestContext"`
+}
+
+func jsonDecode(payload []byte, raw *rawEvent) error {
+	var j jsonEvent
+	if err := json.Unmarshal(payload, &j); err != nil {
+		return err
+	}
+	*raw = rawEvent{
+		Version: j.Version, RouteKey: j.RouteKey, RawPath: j.RawPath, RawQueryString: j.RawQueryString,
+		Cookies: j.Cookies, HTTPMethod: j.HTTPMethod, Path: j.Path,
+		QueryStringParameters: j.QueryStringParameters, MultiValueQueryStringParameters: j.MultiValueQueryStringParameters,
+		Body: j.Body, IsBase64Encoded: j.IsBase64Encoded, RequestContext: j.RequestContext,
+	}
+	if j.Headers != nil {
+		raw.Headers = make(fields, 0, len(j.Headers))
+		for k, v := range j.Headers {
+			raw.Headers = append(raw.Headers, field{k, []string{v}})
+		}
+	}
+	if j.MultiValueHeaders != nil {
+		raw.MultiValueHeaders = make(fields, 0, len(j.MultiValueHeaders))
+		for k, vs := range j.MultiValueHeaders {
+			raw.MultiValueHeaders = append(raw.MultiValueHeaders, field{k, vs})
+		}
+	}
+	return nil
 }
 
 // kind recognises the front door from the fields only it sends.
@@ -157,18 +211,20 @@ func (r *rawEvent) kind() Kind {
 	return KindUnknown
 }
 
-// param is one query parameter with all its values in the order sent.
-type param struct {
+// field is one header or query parameter with all its values in the order
+// sent.
+type field struct {
 	key    string
 	values []string
 }
 
-// params keeps query parameters in the order of the event's JSON object.
-// A Go map would lose that order, and with it the order of the query string
-// the client sent. It accepts both {"k":"v"} and {"k":["v1","v2"]}.
-type params []param
+// fields keeps a JSON object of headers or query parameters in the order of
+// the event. A Go map would lose that order, and with it the order of the
+// query string the client sent. Its UnmarshalJSON, used when encoding/json
+// decodes an event, accepts both {"k":"v"} and {"k":["v1","v2"]}.
+type fields []field
 
-func (p *params) UnmarshalJSON(data []byte) error {
+func (p *fields) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
@@ -181,18 +237,18 @@ func (p *params) UnmarshalJSON(data []byte) error {
 	if tok != json.Delim('{') {
 		return errors.New("query parameters are not a JSON object")
 	}
-	var out params
+	out := fields{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return err
 		}
 		key, _ := tok.(string) // object keys are always strings
-		values, err := paramValues(dec)
+		values, err := fieldValues(dec)
 		if err != nil {
 			return err
 		}
-		out = append(out, param{key: key, values: values})
+		out = append(out, field{key: key, values: values})
 	}
 	if _, err := dec.Token(); err != nil { // closing brace
 		return err
@@ -201,8 +257,8 @@ func (p *params) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// paramValues reads one parameter value: a string, an array of strings, or null.
-func paramValues(dec *json.Decoder) ([]string, error) {
+// fieldValues reads one value: a string, an array of strings, or null.
+func fieldValues(dec *json.Decoder) ([]string, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -216,7 +272,7 @@ func paramValues(dec *json.Decoder) ([]string, error) {
 		if v != '[' {
 			break
 		}
-		var values []string
+		values := []string{}
 		for dec.More() {
 			tok, err := dec.Token()
 			if err != nil {

@@ -148,14 +148,14 @@ func rawQuery(ev *Event) string {
 }
 
 // queryParams prefers the multi-value parameters, which keep repeated keys.
-func queryParams(raw *rawEvent) params {
+func queryParams(raw *rawEvent) fields {
 	if raw.MultiValueQueryStringParameters != nil {
 		return raw.MultiValueQueryStringParameters
 	}
 	return raw.QueryStringParameters
 }
 
-func buildQuery(ps params, escape func(string) string) string {
+func buildQuery(ps fields, escape func(string) string) string {
 	if len(ps) == 0 {
 		return ""
 	}
@@ -189,20 +189,11 @@ func setProto(r *http.Request, ev *Event) {
 // fillHeader copies the event's headers into h with canonical keys.
 func fillHeader(h http.Header, ev *Event) {
 	raw := &ev.raw
-	switch {
-	case ev.Kind == KindALBMultiValue,
-		ev.Kind == KindAPIGatewayV1 && raw.MultiValueHeaders != nil:
+	if raw.MultiValueHeaders != nil {
 		// The multi-value form is the only one that keeps repeated headers.
-		for k, vs := range raw.MultiValueHeaders {
-			key := http.CanonicalHeaderKey(k)
-			if h[key] == nil {
-				h[key] = vs
-			} else {
-				h[key] = append(h[key], vs...)
-			}
-		}
-	default:
-		addSingle(h, raw.Headers)
+		addFields(h, raw.MultiValueHeaders)
+	} else {
+		addFields(h, raw.Headers)
 	}
 	if len(raw.Cookies) > 0 {
 		// Payload 2.0 moves the client's cookies out of the headers into an
@@ -211,20 +202,14 @@ func fillHeader(h http.Header, ev *Event) {
 	}
 }
 
-// addSingle adds a one-value-per-key header map, sharing one backing array
-// for all values to save an allocation per header.
-func addSingle(h http.Header, m map[string]string) {
-	values := make([]string, len(m))
-	i := 0
-	for k, v := range m {
-		key := http.CanonicalHeaderKey(k)
-		if h[key] != nil { // the same name in two cases
-			h[key] = append(h[key], v)
-			continue
+func addFields(h http.Header, fs fields) {
+	for _, f := range fs {
+		key := http.CanonicalHeaderKey(f.key)
+		if h[key] == nil {
+			h[key] = f.values // owned by the event, which the request keeps
+		} else {
+			h[key] = append(h[key], f.values...) // the same name in two cases
 		}
-		values[i] = v
-		h[key] = values[i : i+1 : i+1]
-		i++
 	}
 }
 

@@ -3,7 +3,9 @@ package content
 import (
 	"bytes"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
@@ -11,7 +13,6 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -64,7 +65,6 @@ func NewMarkdown(unsafeHTML bool) *Markdown {
 				highlighting.WithGuessLanguage(false),
 			),
 		),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(append(htmlOpts,
 			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100)))...),
 	)
@@ -86,7 +86,8 @@ func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
 	if d, ok := doc.(*ast.Document); ok && o.IDPrefix != "" {
 		d.AddMeta(idPrefixMeta, o.IDPrefix)
 	}
-	if err := ast.Walk(doc, (&decorator{opts: o}).visit); err != nil {
+	dec := &decorator{opts: o, src: src, ids: map[string]bool{}}
+	if err := ast.Walk(doc, dec.visit); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -101,6 +102,8 @@ func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
 // table alignment as classes, lazy images and bundle-relative URLs.
 type decorator struct {
 	opts RenderOptions
+	src  []byte
+	ids  map[string]bool // heading ids given so far
 }
 
 func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -123,15 +126,10 @@ func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	return ast.WalkContinue, nil
 }
 
-// heading prefixes the generated id and appends a "#" link to it, so that
+// heading gives the heading an id and appends a "#" link to it, so that
 // readers can copy a link to any section.
 func (d *decorator) heading(h *ast.Heading) {
-	v, ok := h.AttributeString("id")
-	id, isBytes := v.([]byte)
-	if !ok || !isBytes {
-		return
-	}
-	id = append([]byte(d.opts.IDPrefix), id...)
+	id := append([]byte(d.opts.IDPrefix), d.headingID(h)...)
 	h.SetAttributeString("id", id)
 	if d.opts.NoAnchors {
 		return
@@ -146,6 +144,61 @@ func (d *decorator) heading(h *ast.Heading) {
 	h.AppendChild(h, link)
 }
 
+// headingID makes an id from the heading's text the way Hugo does by
+// default (GitHub's style), so that links to sections of a site moved from
+// Hugo keep working: lower case, letters and digits of any script kept,
+// each space a hyphen, other punctuation dropped; "-1", "-2"... for
+// repeats. goldmark's own ids drop every letter outside ASCII, which
+// leaves a Russian or Japanese post with "heading", "heading-1"...
+func (d *decorator) headingID(h *ast.Heading) string {
+	var b strings.Builder
+	for _, r := range string(plainText(h, d.src)) {
+		switch {
+		case unicode.IsSpace(r):
+			b.WriteByte('-')
+		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r) || r == '-' || r == '_':
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	base := strings.Trim(b.String(), "-")
+	if base == "" {
+		base = "heading"
+	}
+	id := base
+	for i := 1; d.ids[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	d.ids[id] = true
+	return id
+}
+
+// plainText is the text of n as a reader sees it, without markup. The
+// typographer's quotes are entities in code strings and are left out, as
+// Hugo leaves out the apostrophe of "What's".
+func plainText(n ast.Node, src []byte) []byte {
+	var out []byte
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			out = append(out, c.Segment.Value(src)...)
+			if c.SoftLineBreak() {
+				out = append(out, ' ')
+			}
+		case *ast.String:
+			if !c.IsCode() {
+				out = append(out, c.Value...)
+			}
+		case *ast.AutoLink:
+			out = append(out, c.Label(src)...)
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
 // resolve makes a bundle's relative URLs point into the bundle, and
 // root-relative URLs absolute when an Origin is given.
 func (d *decorator) resolve(dest []byte) []byte {
@@ -153,14 +206,17 @@ func (d *decorator) resolve(dest []byte) []byte {
 	if s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, "?") || strings.HasPrefix(s, "//") {
 		return dest
 	}
-	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" {
 		return dest
 	}
 	if !strings.HasPrefix(s, "/") {
 		if d.opts.LinkBase == "" {
 			return dest
 		}
-		s = d.opts.LinkBase + strings.TrimPrefix(s, "./")
+		// Resolved as a browser would, so "../other/" leaves the bundle
+		// cleanly instead of reaching a feed reader as /blog/qmk/../other/.
+		s = (&url.URL{Path: d.opts.LinkBase}).ResolveReference(u).String()
 	}
 	return []byte(d.opts.Origin + s)
 }

@@ -83,6 +83,9 @@ func splitFrontMatter(src []byte) (fm frontMatter, body []byte, bodyLine int, er
 func splitDelimited(src []byte, delim string, decode func([]byte, frontMatter) error) (frontMatter, []byte, int, error) {
 	fm := newFrontMatter()
 	start := bytes.IndexByte(src, '\n') + 1
+	if start == 0 { // the opening line is all there is
+		start = len(src)
+	}
 	for off, line := start, 2; off < len(src); line++ {
 		next := len(src)
 		l := src[off:]

@@ -286,6 +286,8 @@ func TestParseProblems(t *testing.T) {
 			problems: []wantProblem{{3, "", true, "not valid JSON"}}},
 		{name: "unterminated YAML", src: "---\ntitle: T\ndate: 2024-01-02\nBody\n", skipped: true,
 			problems: []wantProblem{{1, "", true, "opened with --- on line 1 is never closed"}}},
+		{name: "opening line only", src: "---", skipped: true,
+			problems: []wantProblem{{1, "", true, "opened with --- on line 1 is never closed"}}},
 		{name: "unterminated TOML", src: "+++\ntitle = \"T\"\n", skipped: true,
 			problems: []wantProblem{{1, "", true, "opened with +++ on line 1 is never closed"}}},
 		{name: "not UTF-8 in front matter", src: "---\ntitle: T\ndate: 2024-01-02\nsummary: caf\xe9\n---\n", skipped: true,

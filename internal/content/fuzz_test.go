@@ -1,0 +1,80 @@
+package content
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// FuzzParse: Parse must never panic or hang, whatever the bytes, and what
+// it returns must hold together. Inputs it once failed on are kept in
+// testdata/fuzz/FuzzParse and run with every go test.
+func FuzzParse(f *testing.F) {
+	for _, pattern := range []string{"frontmatter/*.md", "markdown/*.md", "bench/*.md"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", filepath.FromSlash(pattern)))
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b, false)
+		}
+	}
+	for _, s := range []string{
+		"", "---", "---\n---", "+++\n+++\n", "{}", "{", "\xef\xbb\xbf---\r\ntitle: T\r\ndate: 2024-01-02\r\n---\r\n",
+		"---\nx: &a [*a]\n---\n", "---\ndate: 2025-03-30T02:30:00\n---\n", "+++\ndate = 09:30:00\n+++\n",
+		"{\"date\": \"2024-01-02\", \"tags\": [1, {\"a\": null}]}\nbody", "---\n- a\n---\n", "a\xffb",
+	} {
+		f.Add([]byte(s), true)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, page bool) {
+		kind := KindPost
+		if page {
+			kind = KindPage
+		}
+		d, problems := Parse("posts/fuzz.md", kind, src, berlin)
+		checkParse(t, src, kind, d, problems)
+		d2, problems2 := Parse("posts/fuzz.md", kind, src, berlin)
+		if (d == nil) != (d2 == nil) || !reflect.DeepEqual(problems, problems2) {
+			t.Fatalf("two parses differ:\n%v\n%v", problems, problems2)
+		}
+	})
+}
+
+func checkParse(t *testing.T, src []byte, kind Kind, d *Doc, problems []Problem) {
+	lines := 1 + bytes.Count(src, []byte("\n"))
+	skipped := false
+	for _, p := range problems {
+		if p.File != "posts/fuzz.md" || p.Line < 0 || p.Line > lines+1 || p.Message == "" {
+			t.Fatalf("bad problem %+v (file has %d lines)", p, lines)
+		}
+		skipped = skipped || p.Skipped
+	}
+	if d == nil {
+		if !skipped {
+			t.Fatalf("no doc and no problem says why: %v", problems)
+		}
+		return
+	}
+	switch {
+	case !ValidSlug(d.Slug):
+		t.Fatalf("invalid slug %q", d.Slug)
+	case d.Title == "":
+		t.Fatal("no title")
+	case kind == KindPost && d.Date.IsZero():
+		t.Fatal("a post without a date")
+	case !bytes.HasSuffix(src, d.Body):
+		t.Fatalf("body %q is not the end of the file", d.Body)
+	case d.BodyLine < 1 || d.BodyLine > lines+1:
+		t.Fatalf("body line %d of %d in %q", d.BodyLine, lines, src)
+	case kind == KindPage && d.Lead != nil:
+		t.Fatal("a page with a lead")
+	}
+}

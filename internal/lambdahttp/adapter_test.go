@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -307,4 +309,37 @@ func fetch(t *testing.T, url string) ([]byte, string) {
 		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
 	}
 	return body, resp.Header.Get("Content-Type")
+}
+
+// TestConcurrentInvocations runs invocations in parallel, as the Lambda
+// runtime does when a function allows concurrency, and checks that every
+// response belongs to its own request.
+func TestConcurrentInvocations(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-Path", r.URL.Path)
+		io.WriteString(w, strings.Repeat(r.URL.Path, 100))
+	})
+	a := lambdahttp.New(h, lambdahttp.Options{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				path := fmt.Sprintf("/g%d/i%d", g, i)
+				out, err := a.Invoke(context.Background(), []byte(ev(v2Tmpl, `"rawPath":"`+path+`"`)))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res := decodeResult(t, out)
+				if res.Headers["X-Path"] != path || res.Body != strings.Repeat(path, 100) {
+					t.Errorf("request %s got the response of %s", path, res.Headers["X-Path"])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

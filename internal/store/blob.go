@@ -8,15 +8,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/memblob"
 	"gocloud.dev/blob/s3blob"
@@ -45,25 +49,31 @@ type blobBackend struct {
 // with a message that says which.
 func openBlob(ctx context.Context, rawURL string) (*blobBackend, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
+	if err != nil || (u.Host == "" && u.Scheme != memblob.Scheme) {
 		return nil, fmt.Errorf("bucket URL %q is malformed: want s3://BUCKET?region=…[&endpoint=…] or mem://", rawURL)
 	}
 	desc := describeBucket(u)
-	b, err := blob.OpenBucket(ctx, rawURL)
+	bb := &blobBackend{desc: desc, bucket: u.Host}
+	if u.Scheme == s3blob.Scheme {
+		bb.s3, err = newS3Client(ctx, u.Query())
+		if err == nil {
+			bb.b, err = s3blob.OpenBucket(ctx, bb.s3, u.Host, nil)
+		}
+	} else {
+		bb.b, err = blob.OpenBucket(ctx, rawURL)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", desc, err)
 	}
-	bb := &blobBackend{b: b, desc: desc, bucket: u.Host}
-	if u.Scheme == s3blob.Scheme && !b.As(&bb.s3) {
-		b.Close()
-		return nil, fmt.Errorf("open %s: no S3 client behind the bucket", desc)
-	}
+	b := bb.b
 	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	ok, err := b.IsAccessible(cctx)
 	switch {
-	case err != nil && gcerrors.Code(err) == gcerrors.PermissionDenied:
+	case err != nil && deniedError(err):
 		err = fmt.Errorf("%s: access denied; check the AWS credentials and the bucket policy", desc)
+	case err != nil && strings.Contains(err.Error(), "get credentials"):
+		err = fmt.Errorf("%s: no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", desc)
 	case err != nil:
 		err = fmt.Errorf("%s: cannot reach the bucket: %v", desc, rootCause(err))
 	case !ok:
@@ -74,6 +84,67 @@ func openBlob(ctx context.Context, rawURL string) (*blobBackend, error) {
 		return nil, err
 	}
 	return bb, nil
+}
+
+// newS3Client makes the S3 client for an s3:// URL. It reads the same
+// parameters as gocloud.dev's s3blob opener — region, endpoint, profile,
+// use_path_style (or s3ForcePathStyle), disable_https, anonymous — but
+// builds the client itself, so that it can be tuned for S3-compatible
+// servers (checksums only where required) and keep the SDK's own log lines
+// out of grail's output. Credentials come from the standard AWS chain.
+func newS3Client(ctx context.Context, q url.Values) (*s3.Client, error) {
+	loadOpts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+	var s3Opts []func(*s3.Options)
+	for key, values := range q {
+		v := values[0]
+		switch key {
+		case "region":
+			loadOpts = append(loadOpts, config.WithRegion(v))
+		case "profile":
+			loadOpts = append(loadOpts, config.WithSharedConfigProfile(v))
+		case "anonymous":
+			if on, _ := strconv.ParseBool(v); on {
+				loadOpts = append(loadOpts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
+			}
+		case "endpoint":
+			s3Opts = append(s3Opts, func(o *s3.Options) {
+				o.BaseEndpoint = aws.String(v)
+				o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+				o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+			})
+		case "use_path_style", "s3ForcePathStyle", "disable_https":
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s=%q is not true or false", key, v)
+			}
+			if key == "disable_https" {
+				s3Opts = append(s3Opts, func(o *s3.Options) { o.EndpointOptions.DisableHTTPS = on })
+			} else {
+				s3Opts = append(s3Opts, func(o *s3.Options) { o.UsePathStyle = on })
+			}
+		default:
+			return nil, fmt.Errorf("unknown parameter %q in the bucket URL (known: region, endpoint, profile, use_path_style, disable_https, anonymous)", key)
+		}
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	s3Opts = append(s3Opts, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
+	return s3.NewFromConfig(cfg, s3Opts...), nil
+}
+
+// deniedError tells a refusal (wrong or missing credentials, a policy
+// that forbids access) from an unreachable store.
+func deniedError(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDenied", "Forbidden", "SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken", "InvalidToken":
+			return true
+		}
+	}
+	return gcerrors.Code(err) == gcerrors.PermissionDenied
 }
 
 // describeBucket names a bucket and its endpoint, never credentials.
@@ -91,20 +162,18 @@ func describeBucket(u *url.URL) string {
 	return d
 }
 
-// rootCause strips the layers of wrapping that SDKs put around a network
-// error, which make one-line messages unreadable.
-func rootCause(err error) error {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err
-		}
-		var op *smithy.OperationError
-		if !errors.As(err, &op) && !strings.Contains(err.Error(), "blob (") {
-			return err
-		}
-		err = next
+// rootCause shortens the layers of wrapping that SDKs put around an
+// error (operation, request id, host id) to what an operator can act on.
+func rootCause(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
 	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return ne.Error()
+	}
+	return err.Error()
 }
 
 func (bb *blobBackend) Describe() string { return bb.desc }
@@ -290,6 +359,8 @@ func (bb *blobBackend) mapError(what string, err error) error {
 			return fmt.Errorf("%s: %w", what, ErrConflict)
 		case "NoSuchKey", "NotFound":
 			return fmt.Errorf("%s: %w", what, ErrNotFound)
+		case "AccessDenied", "Forbidden", "SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken":
+			return fmt.Errorf("%s in %s: access denied (%s)", what, bb.desc, ae.ErrorCode())
 		}
 	}
 	switch gcerrors.Code(err) {
@@ -362,5 +433,3 @@ func (f *rangeFile) Close() error {
 	}
 	return nil
 }
-
-var _ = memblob.Scheme // mem:// buckets, for tests and trials

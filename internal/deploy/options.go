@@ -92,6 +92,9 @@ func (o *Options) Validate() error {
 	if o.Invalidate && o.FrontDoor == "url" {
 		return errors.New("--invalidate needs --front-door rest or http: with a Function URL the distribution id cannot be given to the function")
 	}
+	if pc := strings.TrimPrefix(strings.ToLower(o.PriceClass), "priceclass_"); pc != "" && pc != "100" && pc != "200" && pc != "all" {
+		return fmt.Errorf("unknown price class %q (want 100, 200, All)", o.PriceClass)
+	}
 	if o.DryRun && o.Destroy {
 		return errors.New("--dry-run and --destroy do not go together")
 	}

@@ -23,6 +23,8 @@ func TestValidate(t *testing.T) {
 		{"no stage", Options{}, `unknown stage "" (want dev, staging, prod)`},
 		{"unknown front door", Options{Stage: "dev", FrontDoor: "alb"}, `unknown front door "alb" (want rest, http, url)`},
 		{"invalidate with url", Options{Stage: "dev", FrontDoor: "url", Invalidate: true}, "--invalidate needs --front-door rest or http"},
+		{"price classes", Options{Stage: "dev", PriceClass: "PriceClass_200"}, ""},
+		{"unknown price class", Options{Stage: "dev", PriceClass: "300"}, `unknown price class "300" (want 100, 200, All)`},
 		{"dry run and destroy", Options{Stage: "dev", DryRun: true, Destroy: true}, "--dry-run and --destroy do not go together"},
 		{
 			"domain with zone",

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	_ "time/tzdata" // time zones must resolve on hosts without zoneinfo files (Lambda, scratch images)
 
 	"github.com/BurntSushi/toml"
 )
@@ -56,47 +58,124 @@ func Parse(data []byte) (Config, error) {
 	c := Default()
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return c, fmt.Errorf("%s:%d: %s", FileName, perr.Position.Line, perr.Message)
-		}
-		return c, fmt.Errorf("%s: %w", FileName, err)
+		return c, decodeError(FileName, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return c, fmt.Errorf("%s: unknown setting %s", FileName, strings.Join(keys, ", "))
+	if und := topKeys(md.Undecoded()); len(und) > 0 {
+		first, _, _ := strings.Cut(und[0], ".")
+		return c, fmt.Errorf("%s: unknown setting %s", at(FileName, keyLine(data, first)), strings.Join(und, ", "))
 	}
-	return c, c.normalize()
+	return c, located(FileName, data, c.normalize())
 }
 
+// typeErrorRE matches the decoder's errors for a value of the wrong type,
+// which are not ParseErrors.
+var typeErrorRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// decodeError words a TOML error as file:line: message.
+func decodeError(name string, err error) error {
+	var perr toml.ParseError
+	if errors.As(err, &perr) {
+		return fmt.Errorf("%s:%d: %s", name, perr.Position.Line, perr.Message)
+	}
+	if m := typeErrorRE.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s:%s: %s: %s", name, m[1], m[2], m[3])
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// topKeys lists unknown keys without those inside an unknown table: the
+// table is what the author should look at.
+func topKeys(keys []toml.Key) []string {
+	var out []string
+	for _, k := range keys {
+		inside := false
+		for _, o := range out {
+			inside = inside || strings.HasPrefix(k.String(), o+".")
+		}
+		if !inside {
+			out = append(out, k.String())
+		}
+	}
+	return out
+}
+
+// at is "file:line", or "file" when the line is not known.
+func at(name string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", name, line)
+	}
+	return name
+}
+
+// settingError is a setting whose value grail cannot use.
+type settingError struct {
+	key string // as in the struct tag, e.g. "timeZone"
+	msg string
+}
+
+func (e *settingError) Error() string { return e.msg }
+
+func badSetting(key, format string, args ...any) error {
+	return &settingError{key: key, msg: fmt.Sprintf(format, args...)}
+}
+
+// located prefixes err with the file and, for a bad setting, its line.
+func located(name string, data []byte, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *settingError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: %s", at(name, keyLine(data, se.key)), se.msg)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// keyLine finds the line of a top-level key or table in a TOML file: the
+// decoder does not say where keys are. Keys match in any case, as they do
+// when decoding. It returns 0 when the key is not in the file.
+func keyLine(data []byte, key string) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		var name string
+		if t, ok := strings.CutPrefix(l, "["); ok { // [table] or [[array]]
+			name, _, _ = strings.Cut(strings.TrimLeft(t, "["), "]")
+		} else if k, _, ok := strings.Cut(l, "="); ok && !strings.HasPrefix(l, "#") {
+			name = k
+		}
+		name, _, _ = strings.Cut(strings.TrimSpace(name), ".") // dotted keys
+		if strings.EqualFold(strings.Trim(name, `"'`), key) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// permalinkRE finds the placeholders of a permalink pattern.
+var permalinkRE = regexp.MustCompile(`:[A-Za-z_]+`)
+
 func (c *Config) normalize() error {
-	if c.TimeZone == "" {
-		c.TimeZone = "UTC"
+	if err := c.normalizeZone(); err != nil {
+		return err
 	}
-	loc, err := time.LoadLocation(c.TimeZone)
-	if err != nil {
-		return fmt.Errorf("%s: timeZone %q is not an IANA time zone name (like \"Europe/Berlin\")", FileName, c.TimeZone)
-	}
-	c.Location = loc
 	if c.HomePosts < 1 {
-		return fmt.Errorf("%s: homePosts must be at least 1, not %d", FileName, c.HomePosts)
+		return badSetting("homePosts", "homePosts must be at least 1, not %d", c.HomePosts)
 	}
 	if c.PerPage < 1 {
-		return fmt.Errorf("%s: perPage must be at least 1, not %d", FileName, c.PerPage)
+		return badSetting("perPage", "perPage must be at least 1, not %d", c.PerPage)
 	}
-	if !strings.HasPrefix(c.Permalink, "/") || !strings.Contains(c.Permalink, ":slug") {
-		return fmt.Errorf("%s: permalink %q must start with / and contain :slug", FileName, c.Permalink)
+	if err := checkPermalink(c.Permalink); err != nil {
+		return err
 	}
 	if c.CacheMaxAge < 0 {
-		return fmt.Errorf("%s: cacheMaxAge must not be negative", FileName)
+		return badSetting("cacheMaxAge", "cacheMaxAge must not be negative")
+	}
+	if c.Refresh <= 0 {
+		return badSetting("refreshInterval", "refreshInterval must be more than zero")
 	}
 	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%s: baseURL %q must be an absolute http(s) URL", FileName, c.BaseURL)
+		if !absoluteHTTP(c.BaseURL) {
+			return badSetting("baseURL", "baseURL %q must be an absolute http(s) URL", c.BaseURL)
 		}
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	}
@@ -105,9 +184,47 @@ func (c *Config) normalize() error {
 		c.Redirects[i] = strings.ToLower(h)
 	}
 	if len(c.Redirects) > 0 && c.Canonical == "" {
-		return fmt.Errorf("%s: redirectHosts needs canonicalHost, the host to redirect to", FileName)
+		return badSetting("redirectHosts", "redirectHosts needs canonicalHost, the host to redirect to")
 	}
 	return nil
+}
+
+// normalizeZone resolves TimeZone. "Local" is refused: it would be
+// whatever zone each server happens to run in.
+func (c *Config) normalizeZone() error {
+	if c.TimeZone == "" {
+		c.TimeZone = "UTC"
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil || c.TimeZone == "Local" {
+		return badSetting("timeZone", "timeZone %q is not an IANA time zone name (like \"Europe/Berlin\")", c.TimeZone)
+	}
+	c.Location = loc
+	return nil
+}
+
+// checkPermalink: a pattern is a path with :slug and no placeholder that
+// grail would leave in the address as it is.
+func checkPermalink(p string) error {
+	if !strings.HasPrefix(p, "/") || !strings.Contains(p, ":slug") {
+		return badSetting("permalink", "permalink %q must start with / and contain :slug", p)
+	}
+	if strings.ContainsAny(p, "?# \t") {
+		return badSetting("permalink", "permalink %q must be a path, without ? # or spaces", p)
+	}
+	for _, ph := range permalinkRE.FindAllString(p, -1) {
+		switch ph {
+		case ":year", ":month", ":day", ":slug":
+		default:
+			return badSetting("permalink", "permalink %q: %s is not one of :year, :month, :day, :slug", p, ph)
+		}
+	}
+	return nil
+}
+
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Duration is a time.Duration written in TOML as "5m" or as whole seconds.
@@ -140,42 +257,58 @@ type hugoSettings struct {
 	BaseURL      string `toml:"baseURL"`
 	LanguageCode string `toml:"languageCode"`
 	TimeZone     string `toml:"timeZone"`
+	Paginate     int    `toml:"paginate"` // before Hugo 0.128
 	Params       struct {
 		Description string `toml:"description"`
-		Author      any    `toml:"author"`
+		Author      any    `toml:"author"` // a name, or a table with one
 	} `toml:"params"`
 	Pagination struct {
 		PagerSize int `toml:"pagerSize"`
 	} `toml:"pagination"`
 }
 
-// ParseHugo reads the settings grail shares with a Hugo site's config file.
+// ParseHugo reads the settings grail shares with a Hugo site's config
+// file; name is that file's, for errors.
 func ParseHugo(name string, data []byte) (Config, error) {
 	c := Default()
 	var h hugoSettings
 	if _, err := toml.Decode(string(data), &h); err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return c, fmt.Errorf("%s:%d: %s", name, perr.Position.Line, perr.Message)
-		}
-		return c, fmt.Errorf("%s: %w", name, err)
+		return c, decodeError(name, err)
 	}
 	if h.Title != "" {
 		c.Title = h.Title
 	}
-	c.BaseURL = h.BaseURL
+	// Hugo sites often say "/" or a localhost URL for development: only
+	// a real address is worth keeping, and anything else must not stop
+	// the site from loading.
+	if absoluteHTTP(h.BaseURL) {
+		c.BaseURL = h.BaseURL
+	}
 	if h.LanguageCode != "" {
 		c.Language = h.LanguageCode
 	}
 	if h.TimeZone != "" {
 		c.TimeZone = h.TimeZone
 	}
+	if h.Paginate > 0 {
+		c.PerPage = h.Paginate
+	}
 	if h.Pagination.PagerSize > 0 {
 		c.PerPage = h.Pagination.PagerSize
 	}
 	c.Description = h.Params.Description
-	if a, ok := h.Params.Author.(string); ok {
-		c.Author = a
+	c.Author = hugoAuthor(h.Params.Author)
+	return c, located(name, data, c.normalize())
+}
+
+func hugoAuthor(v any) string {
+	switch a := v.(type) {
+	case string:
+		return a
+	case map[string]any:
+		if n, ok := a["name"].(string); ok {
+			return n
+		}
 	}
-	return c, c.normalize()
+	return ""
 }

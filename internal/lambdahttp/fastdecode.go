@@ -207,7 +207,7 @@ func (d *scanner) fields(dst *fields, multi bool) bool {
 			}
 		}
 		if !multi {
-			s, ok := d.string()
+			s, ok := d.str()
 			if !ok {
 				return false
 			}
@@ -327,7 +327,7 @@ func (d *scanner) stringOrNull(dst *string) bool {
 	if d.null() {
 		return true // encoding/json leaves the field alone
 	}
-	s, ok := d.string()
+	s, ok := d.str()
 	*dst = s
 	return ok
 }
@@ -362,7 +362,7 @@ func (d *scanner) stringArray(dst *[]string) bool {
 		return true
 	}
 	for {
-		s, ok := d.string() // a null element would be "": not worth the trouble
+		s, ok := d.str() // a null element would be "": not worth the trouble
 		if !ok {
 			return false
 		}
@@ -380,9 +380,9 @@ func (d *scanner) stringArray(dst *[]string) bool {
 	}
 }
 
-// string reads a string, unescaping it as encoding/json does: invalid
+// str reads a string, unescaping it as encoding/json does: invalid
 // UTF-8 and unpaired surrogates become U+FFFD.
-func (d *scanner) string() (string, bool) {
+func (d *scanner) str() (string, bool) {
 	if d.peek() != '"' {
 		return "", false
 	}
@@ -528,8 +528,7 @@ func (d *scanner) skip() bool {
 	case c == '[':
 		return d.skipArray()
 	case c == '"':
-		_, ok := d.skipString()
-		return ok
+		return d.skipString()
 	case c == 't':
 		return d.literal("true")
 	case c == 'f':
@@ -570,24 +569,23 @@ func (d *scanner) skipArray() bool {
 
 // skipString consumes a string, checking escapes and control characters
 // but not decoding it.
-func (d *scanner) skipString() (int, bool) {
-	start := d.i
+func (d *scanner) skipString() bool {
 	for i := d.i + 1; i < len(d.data); i++ {
 		switch c := d.data[i]; {
 		case c == '"':
 			d.i = i + 1
-			return d.i - start, true
+			return true
 		case c < 0x20:
-			return 0, false
+			return false
 		case c == '\\':
 			n := escapeLen(d.data[i:])
 			if n == 0 {
-				return 0, false
+				return false
 			}
 			i += n - 1
 		}
 	}
-	return 0, false
+	return false
 }
 
 // skipNumber consumes a number of JSON's grammar:

@@ -58,7 +58,7 @@ func putWriter(w *responseWriter) {
 	}
 	clear(h)
 	w.body.Reset()
-	*w = responseWriter{header: h, body: w.body}
+	w.header, w.sent, w.status, w.head, w.n = h, nil, 0, false, 0
 	writerPool.Put(w)
 }
 

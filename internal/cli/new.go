@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -45,12 +46,15 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 	if err != nil {
 		return err
 	}
-	key, err := st.CreatePost(ctx, slug, src)
-	if errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("a post with the address %q already exists (%s); choose another title", slug, key)
-	}
-	if err != nil {
+	key := st.PostKey(slug)
+	if _, err := st.Create(ctx, key, src); errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("%s already exists; choose another title", key)
+	} else if err != nil {
 		return err
+	}
+	// Update the index, so servers sharing the store see the new post.
+	if err := updateIndex(ctx, st, key); err != nil {
+		fmt.Fprintf(stdio.Err, "grail new: the post is saved, but the site index was not updated: %v\n", err)
 	}
 	fmt.Fprintln(stdio.Out, key)
 	fmt.Fprintln(stdio.Err, "The post is a draft: set draft: false in its front matter to publish it.")
@@ -70,4 +74,13 @@ func newPostSource(title string, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return []byte("---\n" + string(fm) + "---\n\nWrite your post here.\n"), nil
+}
+
+// updateIndex records changed keys in the site's index snapshot.
+func updateIndex(ctx context.Context, st *store.Store, keys ...string) error {
+	loader := site.NewLoader(st, nil, nil)
+	if _, err := loader.Start(ctx); err != nil {
+		return err
+	}
+	return loader.Changed(ctx, keys...)
 }

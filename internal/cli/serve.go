@@ -115,11 +115,45 @@ func makeWritable(dir string) {
 	})
 }
 
-// watch reloads the site when its sources change.
+// watch reloads the site when its sources change: at once for a folder,
+// and for a bucket (which other servers may write to) by looking at its
+// version every refresh interval.
 func watch(ctx context.Context, st *store.Store, loader *site.Loader, srv *web.Server, log *slog.Logger) {
 	err := st.Watch(ctx, func() { reload(ctx, loader, srv, log) })
-	if err != nil && !errors.Is(err, store.ErrCannotWatch) {
+	if errors.Is(err, store.ErrCannotWatch) {
+		poll(ctx, loader, srv, log)
+		return
+	}
+	if err != nil {
 		log.Error("watch site", "err", err)
+	}
+}
+
+func poll(ctx context.Context, loader *site.Loader, srv *web.Server, log *slog.Logger) {
+	failing := false
+	for {
+		interval := loader.Current().Config.Refresh.Std()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+		changed, err := loader.Refresh(ctx)
+		switch {
+		case err != nil && !failing:
+			log.Warn("cannot check the store for changes; serving what is in memory", "err", err)
+			failing = true
+		case err == nil && failing:
+			log.Info("the store is reachable again")
+			failing = false
+		}
+		if changed {
+			if err := srv.ReloadTheme(ctx); err != nil {
+				log.Error("reload theme", "err", err)
+			}
+			s := loader.Current()
+			log.Info("site changed on another server", "posts", len(s.Posts), "pages", len(s.Pages))
+		}
 	}
 }
 

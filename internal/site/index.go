@@ -8,16 +8,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/klauspost/compress/gzip"
 )
 
 // IndexStore is a Source that keeps the loader's parsed state, so that a
-// cold server reads one object instead of every source file.
+// cold server reads one object instead of every source file. The index's
+// ETag doubles as the site's version: servers sharing a bucket notice each
+// other's changes by a cheap look at it.
 type IndexStore interface {
 	ReadIndex(ctx context.Context) ([]byte, store.ObjectInfo, error)
-	WriteIndex(ctx context.Context, data []byte) (store.ObjectInfo, error)
+	StatIndex(ctx context.Context) (store.ObjectInfo, error)
+	// WriteIndex replaces the index only if it is still at version prev
+	// ("" when there was none), failing with store.ErrConflict otherwise.
+	WriteIndex(ctx context.Context, data []byte, prev string) (store.ObjectInfo, error)
 }
 
 // indexFormat changes whenever what content.Parse produces changes
@@ -101,11 +107,9 @@ func (l *Loader) Start(ctx context.Context) (stale bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	data, _, err := is.ReadIndex(ctx)
-	var parsed map[string]parsedSource
-	if err == nil {
-		parsed, err = decodeIndex(data, cfg.Location.String())
-	}
+	l.mu.Lock()
+	err = l.loadIndex(ctx, is, cfg)
+	l.mu.Unlock()
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			l.log.Warn("index snapshot unusable; loading every source", "err", err)
@@ -115,25 +119,98 @@ func (l *Loader) Start(ctx context.Context) (stale bool, err error) {
 		_, err := l.Reload(ctx)
 		return false, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.cfg, l.parsed = cfg, parsed
-	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
 	return true, nil
 }
 
-// saveIndex writes the snapshot after a change. Failing to write it is
-// not an error for the site: it is derived data, rebuilt when missing.
+// loadIndex replaces the loader's state with the stored snapshot and swaps
+// in the site it describes. l.mu is held.
+func (l *Loader) loadIndex(ctx context.Context, is IndexStore, cfg config.Config) error {
+	data, info, err := is.ReadIndex(ctx)
+	if err != nil {
+		return err
+	}
+	parsed, err := decodeIndex(data, cfg.Location.String())
+	if err != nil {
+		l.indexETag = info.ETag // a corrupt index may be overwritten
+		return err
+	}
+	l.cfg, l.parsed, l.indexETag = cfg, parsed, info.ETag
+	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
+	return nil
+}
+
+// Refresh picks up changes that other servers made to a shared store: it
+// looks at the index's version (one cheap request) and, when that moved,
+// loads the new index. It reports whether the site changed.
+func (l *Loader) Refresh(ctx context.Context) (bool, error) {
+	is, ok := l.src.(IndexStore)
+	if !ok {
+		return false, nil
+	}
+	info, err := is.StatIndex(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if info.ETag == l.indexETag {
+		return false, nil
+	}
+	cfg, err := l.src.Config(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := l.loadIndex(ctx, is, cfg); err != nil {
+		if !errors.Is(err, errIndexUnusable) {
+			return false, err
+		}
+		l.log.Warn("index snapshot unusable; rebuilding it from the sources", "err", err)
+		changed, err := l.reconcileChanged(ctx)
+		if err == nil {
+			l.saveIndex(ctx)
+		}
+		return changed, err
+	}
+	return true, nil
+}
+
+// saveIndex writes the snapshot after a change, only over the version this
+// loader knows. If another server wrote one since, both changes must end up
+// in it: the loader compares its state with the sources once more (which
+// picks up the other server's change) and tries again. Failing to write
+// is not an error for the site: the index is derived data. l.mu is held.
 func (l *Loader) saveIndex(ctx context.Context) {
 	is, ok := l.src.(IndexStore)
 	if !ok {
 		return
 	}
-	data, err := encodeIndex(l.cfg.Location.String(), l.parsed, l.now())
-	if err == nil {
-		_, err = is.WriteIndex(ctx, data)
-	}
-	if err != nil {
-		l.log.Warn("write index snapshot", "err", err)
+	for attempt := 0; ; attempt++ {
+		data, err := encodeIndex(l.cfg.Location.String(), l.parsed, l.now())
+		if err != nil {
+			l.log.Warn("encode index snapshot", "err", err)
+			return
+		}
+		info, err := is.WriteIndex(ctx, data, l.indexETag)
+		if err == nil {
+			l.indexETag = info.ETag
+			return
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			l.log.Warn("write index snapshot", "err", err)
+			return
+		}
+		cur, err := is.StatIndex(ctx)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			l.log.Warn("write index snapshot", "err", err)
+			return
+		}
+		l.indexETag = cur.ETag
+		if err := l.reconcile(ctx); err != nil {
+			l.log.Warn("write index snapshot", "err", err)
+			return
+		}
 	}
 }

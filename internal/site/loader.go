@@ -37,6 +37,8 @@ type Loader struct {
 	mu     sync.Mutex // one rebuild at a time
 	parsed map[string]parsedSource
 	cfg    config.Config
+	// indexETag is the version of the index snapshot this state matches.
+	indexETag string
 }
 
 type parsedSource struct {
@@ -85,6 +87,20 @@ func (l *Loader) swap(s *Site) *Site {
 func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	changed, err = l.reconcileChanged(ctx)
+	if changed && err == nil {
+		l.saveIndex(ctx)
+	}
+	return changed, err
+}
+
+// reconcile brings the state up to date with the sources. l.mu is held.
+func (l *Loader) reconcile(ctx context.Context) error {
+	_, err := l.reconcileChanged(ctx)
+	return err
+}
+
+func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error) {
 	cfg, err := l.src.Config(ctx)
 	if err != nil {
 		return false, err
@@ -122,8 +138,43 @@ func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
 	}
 	l.parsed = next
 	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
-	l.saveIndex(ctx)
 	return true, nil
+}
+
+// Changed tells the loader that this server wrote (or deleted) the
+// sources at keys. It reads just those again, swaps in the new site at
+// once, and updates the index so that other servers see the change.
+func (l *Loader) Changed(ctx context.Context, keys ...string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, key := range keys {
+		_, info, err := l.src.Read(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			delete(l.parsed, key)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		kind := content.KindPost
+		if p, ok := l.parsed[key]; ok && p.doc != nil {
+			kind = p.doc.Kind
+		} else if k, ok := l.kindOf(key); ok {
+			kind = k
+		}
+		l.parsed[key] = l.parseOne(ctx, store.Source{ObjectInfo: info, Kind: kind})
+	}
+	l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
+	l.saveIndex(ctx)
+	return nil
+}
+
+// kindOf asks the source whether key is a post or a page, when it can tell.
+func (l *Loader) kindOf(key string) (content.Kind, bool) {
+	if k, ok := l.src.(interface{ KindOf(string) (content.Kind, bool) }); ok {
+		return k.KindOf(key)
+	}
+	return content.KindPost, false
 }
 
 func (l *Loader) docs() []*content.Doc {

@@ -259,14 +259,6 @@ func (s *Store) PostKey(slug string) string {
 	return dir + slug + ".md"
 }
 
-// CreatePost stores a new post, failing with ErrConflict if its key is
-// taken. It returns the key.
-func (s *Store) CreatePost(ctx context.Context, slug string, src []byte) (string, error) {
-	key := s.PostKey(slug)
-	_, err := s.b.Write(ctx, key, src, WriteOptions{ContentType: "text/markdown; charset=utf-8", IfAbsent: true})
-	return key, err
-}
-
 // indexKey holds the loader's snapshot of every parsed source.
 const indexKey = "_grail/index.json.gz"
 
@@ -275,7 +267,27 @@ func (s *Store) ReadIndex(ctx context.Context) ([]byte, ObjectInfo, error) {
 	return s.b.ReadAll(ctx, indexKey)
 }
 
-// WriteIndex replaces the index snapshot.
-func (s *Store) WriteIndex(ctx context.Context, data []byte) (ObjectInfo, error) {
-	return s.b.Write(ctx, indexKey, data, WriteOptions{ContentType: "application/gzip"})
+// StatIndex returns the index snapshot's version.
+func (s *Store) StatIndex(ctx context.Context) (ObjectInfo, error) {
+	return s.b.Stat(ctx, indexKey)
+}
+
+// WriteIndex replaces the index snapshot if it is still at version prev
+// ("": if there is none yet), else fails with ErrConflict.
+func (s *Store) WriteIndex(ctx context.Context, data []byte, prev string) (ObjectInfo, error) {
+	o := WriteOptions{ContentType: "application/gzip", IfMatch: prev, IfAbsent: prev == ""}
+	return s.b.Write(ctx, indexKey, data, o)
+}
+
+// KindOf tells whether key is a post or a page of this site.
+func (s *Store) KindOf(key string) (content.Kind, bool) {
+	for _, d := range s.layout.PostDirs {
+		if strings.HasPrefix(key, d) && isMarkdown(key) {
+			return content.KindPost, true
+		}
+	}
+	if s.isPage(key) {
+		return content.KindPage, true
+	}
+	return content.KindPost, false
 }

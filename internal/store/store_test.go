@@ -333,12 +333,23 @@ func TestIndexRoundTrip(t *testing.T) {
 		if _, _, err := s.ReadIndex(ctx); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("empty store: %v", err)
 		}
-		if _, err := s.WriteIndex(ctx, []byte("snapshot")); err != nil {
+		first, err := s.WriteIndex(ctx, []byte("snapshot"), "")
+		if err != nil {
 			t.Fatal(err)
 		}
-		data, _, err := s.ReadIndex(ctx)
-		if err != nil || string(data) != "snapshot" {
-			t.Fatalf("%q, %v", data, err)
+		if _, err := s.WriteIndex(ctx, []byte("other"), ""); !errors.Is(err, ErrConflict) {
+			t.Fatalf("second first write: %v, want ErrConflict", err)
+		}
+		second, err := s.WriteIndex(ctx, []byte("snapshot 2"), first.ETag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.WriteIndex(ctx, []byte("stale"), first.ETag); !errors.Is(err, ErrConflict) {
+			t.Fatalf("stale write: %v, want ErrConflict", err)
+		}
+		data, info, err := s.ReadIndex(ctx)
+		if err != nil || string(data) != "snapshot 2" || info.ETag != second.ETag {
+			t.Fatalf("%q %s, %v", data, info.ETag, err)
 		}
 	})
 }

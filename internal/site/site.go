@@ -100,7 +100,7 @@ type Month struct {
 	Posts []*content.Doc
 }
 
-// reservedPaths are routes that a page slug may not take.
+// reservedPaths are routes that no post, page or alias may take.
 var reservedPaths = map[string]bool{
 	"/page": true, "/blog": true, "/categories": true, "/category": true, "/tags": true,
 	"/tag": true, "/archive": true, "/rss.xml": true, "/feed.atom": true, "/feed.json": true,
@@ -108,9 +108,32 @@ var reservedPaths = map[string]bool{
 	"/media": true, "/admin": true, "/jobs": true, "/feeds": true,
 }
 
+// reservedPrefixes are folders whose addresses grail serves itself
+// (/page/2, /tag/go/rss.xml, /media/...): a document there would hide one
+// of them, or never be reached.
+var reservedPrefixes = []string{
+	"/page/", "/category/", "/tag/", "/archive/", "/assets/", "/media/", "/admin/", "/jobs/", "/feeds/",
+}
+
+// reserved reports whether url is one of grail's own addresses.
+func reserved(url string) bool {
+	if reservedPaths[url] {
+		return true
+	}
+	for _, p := range reservedPrefixes {
+		if strings.HasPrefix(url, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Build indexes docs as they are at instant now. problems found while
 // loading are carried into the Site's Problems.
 func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, now time.Time) *Site {
+	if cfg.Location == nil { // a Config made by hand rather than parsed
+		cfg.Location = time.UTC
+	}
 	s := &Site{
 		Config:     cfg,
 		Built:      now,
@@ -181,7 +204,7 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 			continue
 		}
 		url := s.URL(d)
-		if d.Kind == content.KindPage && reservedPaths[url] {
+		if reserved(url) { // posts too: a permalink such as /:slug puts them at the root
 			s.Problems = append(s.Problems, content.Problem{File: d.Key, Line: 1, Field: "slug",
 				Message: fmt.Sprintf("%s is one of grail's own addresses; choose another slug", url), Skipped: true})
 			continue
@@ -266,6 +289,10 @@ func (s *Site) indexAliases(visible []*content.Doc) {
 	for _, d := range visible {
 		for _, a := range d.Aliases {
 			switch {
+			case s.byPath[a] == d: // an old address that is current again
+			case reserved(a):
+				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
+					Message: fmt.Sprintf("%s is one of grail's own addresses; alias ignored", a)})
 			case s.byPath[a] != nil:
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
 					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.byPath[a].Key)})

@@ -42,7 +42,7 @@ func fastDecode(data []byte, ev *rawEvent) bool {
 	// the adapter reads when it is there.
 	if headers != nil && ev.MultiValueHeaders == nil {
 		h := scanner{data: headers}
-		return h.fields(&ev.Headers, false) && h.i == len(headers)
+		return h.fields(&ev.Headers, false, headersHint) && h.i == len(headers)
 	}
 	return true
 }
@@ -116,11 +116,11 @@ func (d *scanner) eventField(i int, ev *rawEvent) bool {
 	case "path":
 		return d.stringOrNull(&ev.Path)
 	case "multiValueHeaders":
-		return d.fields(&ev.MultiValueHeaders, true)
+		return d.fields(&ev.MultiValueHeaders, true, headersHint)
 	case "queryStringParameters":
-		return d.fields(&ev.QueryStringParameters, false)
+		return d.fields(&ev.QueryStringParameters, false, 0)
 	case "multiValueQueryStringParameters":
-		return d.fields(&ev.MultiValueQueryStringParameters, true)
+		return d.fields(&ev.MultiValueQueryStringParameters, true, 0)
 	case "body":
 		return d.stringOrNull(&ev.Body)
 	case "isBase64Encoded":
@@ -189,16 +189,22 @@ func (d *scanner) stringFields(keys []string, dst ...*string) bool {
 	})
 }
 
+// A browser request through CloudFront carries about twenty headers.
+const headersHint = 24
+
 // fields decodes a header or query object. Single-value objects share one
 // backing array for their values; each value's slice is capped so that an
 // append by the handler cannot overwrite its neighbour.
-func (d *scanner) fields(dst *fields, multi bool) bool {
+func (d *scanner) fields(dst *fields, multi bool, sizeHint int) bool {
 	if d.null() {
 		*dst = nil
 		return true
 	}
-	out := fields{}
+	out := make(fields, 0, sizeHint)
 	var single []string
+	if !multi {
+		single = make([]string, 0, sizeHint)
+	}
 	ok := d.object(func(key []byte) bool {
 		k := string(key) // keys are plain: object() refuses escaped keys
 		for _, f := range out {

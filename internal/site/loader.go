@@ -107,7 +107,11 @@ func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error)
 	}
 	if !reflect.DeepEqual(cfg, l.cfg) {
 		// Dates without an offset depend on the time zone: parse again.
-		l.parsed = map[string]parsedSource{}
+		// Nothing else in the settings changes what a file says, and
+		// reading every file of a bucket again for a new title is slow.
+		if zoneName(cfg) != zoneName(l.cfg) {
+			l.parsed = map[string]parsedSource{}
+		}
 		l.cfg = cfg
 		changed = true
 	}
@@ -141,6 +145,14 @@ func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error)
 	return true, nil
 }
 
+// zoneName names the zone dates are read in; "" before any settings.
+func zoneName(c config.Config) string {
+	if c.Location == nil {
+		return ""
+	}
+	return c.Location.String()
+}
+
 // Changed tells the loader that this server wrote (or deleted) the
 // sources at keys. It reads just those again, swaps in the new site at
 // once, and updates the index so that other servers see the change.
@@ -171,7 +183,9 @@ func (l *Loader) Changed(ctx context.Context, keys ...string) error {
 
 // kindOf asks the source whether key is a post or a page, when it can tell.
 func (l *Loader) kindOf(key string) (content.Kind, bool) {
-	if k, ok := l.src.(interface{ KindOf(string) (content.Kind, bool) }); ok {
+	if k, ok := l.src.(interface {
+		KindOf(string) (content.Kind, bool)
+	}); ok {
 		return k.KindOf(key)
 	}
 	return content.KindPost, false
@@ -239,8 +253,17 @@ func (l *Loader) parseOne(ctx context.Context, s store.Source) parsedSource {
 	if doc != nil {
 		doc.ETag = info.ETag
 		doc.Body = nil
+		if doc.Kind == content.KindPost && doc.Lead == nil {
+			doc.Lead = []byte{} // known to be empty: Lead need not read the file
+		}
 	}
-	return parsedSource{etag: info.ETag, doc: doc, problems: problems}
+	// The listing's ETag is what the next Reload compares with: a store
+	// may spell the one it returns on reads differently.
+	etag := s.ETag
+	if etag == "" {
+		etag = info.ETag
+	}
+	return parsedSource{etag: etag, doc: doc, problems: problems}
 }
 
 // Body returns the Markdown body of d, reading it from the store.
@@ -274,7 +297,7 @@ func (l *Loader) full(ctx context.Context, d *content.Doc) (*content.Doc, error)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", d.Key, err)
 	}
-	fresh, problems := content.Parse(d.Key, d.Kind, data, l.cfg.Location)
+	fresh, problems := content.Parse(d.Key, d.Kind, data, l.location())
 	if fresh == nil {
 		return nil, fmt.Errorf("%s: %s", d.Key, problems[0].Message)
 	}
@@ -282,4 +305,13 @@ func (l *Loader) full(ctx context.Context, d *content.Doc) (*content.Doc, error)
 		fresh.Lead = []byte{} // known to be empty: do not read again
 	}
 	return fresh, nil
+}
+
+// location is the zone of the current snapshot. Body and Lead run in
+// requests, without l.mu, and must not read l.cfg, which Reload writes.
+func (l *Loader) location() *time.Location {
+	if s := l.cur.Load(); s != nil {
+		return s.Config.Location
+	}
+	return time.UTC
 }

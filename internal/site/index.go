@@ -28,7 +28,7 @@ type IndexStore interface {
 
 // indexFormat changes whenever what content.Parse produces changes
 // meaning; an index of another format is rebuilt from the sources.
-const indexFormat = 2 // 2: new slug, date, draft and heading rules in content
+const indexFormat = 2 // 2: new slug, date and draft rules in content.Parse
 
 // indexFile is the snapshot of every parsed source: front matter, leads
 // and problems, but no bodies.

@@ -21,15 +21,30 @@ type frontMatter struct {
 	values map[string]any
 	names  map[string]string
 	lines  map[string]int
+	// texts holds numbers and booleans as written, when the format keeps
+	// that: "title: 1.10" is the title "1.10", not 1.1.
+	texts map[string]string
 }
 
 func newFrontMatter() frontMatter {
-	return frontMatter{values: map[string]any{}, names: map[string]string{}, lines: map[string]int{}}
+	return frontMatter{values: map[string]any{}, names: map[string]string{}, lines: map[string]int{}, texts: map[string]string{}}
 }
 
 func (f frontMatter) set(key string, line int, v any) {
 	k := strings.ToLower(key)
 	f.values[k], f.names[k], f.lines[k] = v, key, line
+	delete(f.texts, k)
+}
+
+// setText records how a number or boolean value of key was written.
+func (f frontMatter) setText(key, text string) {
+	f.texts[strings.ToLower(key)] = text
+}
+
+// text is key's value as written, for numbers and booleans.
+func (f frontMatter) text(key string) (string, bool) {
+	t, ok := f.texts[key]
+	return t, ok
 }
 
 // get returns the value of key. An empty value ("tags:" in YAML, null in
@@ -122,6 +137,9 @@ func decodeYAML(h []byte, fm frontMatter) error {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		fm.set(k.Value, k.Line+headerLine-1, yamlValue(v, 0))
+		if v.Kind == yaml.ScalarNode {
+			fm.setText(k.Value, v.Value)
+		}
 	}
 	return nil
 }
@@ -146,6 +164,11 @@ func yamlValue(n *yaml.Node, depth int) any {
 		out := make([]any, len(n.Content))
 		for i, c := range n.Content {
 			out[i] = yamlValue(c, depth+1)
+			// Lists are lists of text (tags, aliases): keep "1.10" and
+			// "yes" as written.
+			if c.Kind == yaml.ScalarNode && out[i] != nil {
+				out[i] = c.Value
+			}
 		}
 		return out
 	case yaml.MappingNode:
@@ -284,6 +307,9 @@ func splitJSON(src []byte) (frontMatter, []byte, int, error) {
 			return fail(err)
 		}
 		fm.set(key, line, jsonValue(v))
+		if n, ok := v.(json.Number); ok {
+			fm.setText(key, n.String())
+		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing }
 		return fail(err)

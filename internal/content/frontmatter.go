@@ -205,6 +205,9 @@ func (p *fmParser) str(key string) string {
 	case string:
 		return strings.TrimSpace(v)
 	case int64, float64, bool:
+		if t, ok := p.fm.text(key); ok {
+			return t
+		}
 		return fmt.Sprint(v)
 	}
 	p.report(p.fm.line(key), p.fm.name(key), "want text, not a %s", typeName(v))

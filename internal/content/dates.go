@@ -39,6 +39,9 @@ const (
 // abbreviation must be UTC, GMT or one used in loc: elsewhere "CST" means
 // three different offsets, and Go would silently read it as UTC.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
 		switch l.zone {
@@ -74,6 +77,9 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 // java.time do; a time that happens twice because clocks fell back is the
 // earlier of the two.
 func WallClock(wall time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
 	y, mo, d := wall.Date()
 	h, mi, s := wall.Clock()
 	asUTC := time.Date(y, mo, d, h, mi, s, wall.Nanosecond(), time.UTC)

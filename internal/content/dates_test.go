@@ -107,3 +107,19 @@ func TestParseDateErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDatesWithoutLocation(t *testing.T) {
+	got, err := ParseDate("2024-03-31 09:30", nil)
+	if err != nil || got.Format(time.RFC3339) != "2024-03-31T09:30:00Z" {
+		t.Errorf("ParseDate in no zone = %v, %v; want UTC", got, err)
+	}
+	if w := WallClock(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), nil); w.Format(time.RFC3339) != "2024-01-02T03:04:05Z" {
+		t.Errorf("WallClock in no zone = %v", w)
+	}
+}
+
+func TestKindString(t *testing.T) {
+	if KindPost.String() != "post" || KindPage.String() != "page" {
+		t.Errorf("kinds: %s, %s", KindPost, KindPage)
+	}
+}

@@ -3,7 +3,7 @@
 // front door that turns HTTP into Lambda events, and CloudFront in front.
 
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -21,6 +21,9 @@ import { Settings } from './settings';
 
 /** The viewer-request CloudFront Function, kept apart so node can test it. */
 export const FORWARDED_HOST_JS = path.join(__dirname, '..', 'functions', 'forwarded-host.js');
+
+/** The header CloudFront adds to every origin request, carrying the origin secret. */
+export const ORIGIN_SECRET_HEADER = 'X-Grail-Origin-Secret';
 
 /** The prefixes whose objects grail treats as scratch space (see the bucket layout). */
 export const SCRATCH_PREFIXES = ['_grail/overflow/', '_grail/jobs/'];
@@ -87,7 +90,12 @@ export class GrailStack extends Stack {
       }),
     );
 
-    const origin = frontDoor(this, s, this.site);
+    // Every front door can also be called directly, and a direct caller can
+    // send any X-Forwarded-Host. The random part of the stack id, stable for
+    // the stack's life and visible only inside the account, lets the
+    // function tell CloudFront's requests from those.
+    const originSecret = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const origin = frontDoor(this, s, this.site, { [ORIGIN_SECRET_HEADER]: originSecret });
     this.distribution = cdn(this, s, origin);
 
     // The field names follow lambdahttp.Options; docs/deploy.md lists them.
@@ -102,6 +110,8 @@ export class GrailStack extends Stack {
       // by itself.
       stripBasePath: '',
       keepStage: false,
+      originSecretHeader: ORIGIN_SECRET_HEADER,
+      originSecret,
     };
     if (s.invalidate) {
       config.cloudfrontDistributionId = this.distribution.distributionId;
@@ -196,8 +206,13 @@ function grantBucket(role: iam.Role, bucket: s3.Bucket): void {
 }
 
 // frontDoor puts the chosen HTTP-to-Lambda adapter in front of fn and returns
-// it as a CloudFront origin.
-function frontDoor(stack: Stack, s: Settings, fn: lambda.Function): cloudfront.IOrigin {
+// it as a CloudFront origin that adds customHeaders to each request.
+function frontDoor(
+  stack: Stack,
+  s: Settings,
+  fn: lambda.Function,
+  customHeaders: Record<string, string>,
+): cloudfront.IOrigin {
   // The API origins are addressed by API id rather than through the
   // construct's url, which would tie the distribution to the deployment and
   // so to the function: with invalidation on, the function's configuration
@@ -226,6 +241,7 @@ function frontDoor(stack: Stack, s: Settings, fn: lambda.Function): cloudfront.I
       return new origins.HttpOrigin(apiDomain(api.restApiId), {
         originPath: `/${s.stage}`,
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders,
       });
     }
     case 'http': {
@@ -243,6 +259,7 @@ function frontDoor(stack: Stack, s: Settings, fn: lambda.Function): cloudfront.I
       });
       return new origins.HttpOrigin(apiDomain(api.apiId), {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders,
       });
     }
     case 'url': {
@@ -250,7 +267,7 @@ function frontDoor(stack: Stack, s: Settings, fn: lambda.Function): cloudfront.I
       // but then every POST body must carry its own SHA-256 from the
       // browser, which plain HTML forms cannot do.
       const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-      return new origins.FunctionUrlOrigin(url);
+      return new origins.FunctionUrlOrigin(url, { customHeaders });
     }
   }
 }

@@ -95,7 +95,8 @@ export function resolve(v: unknown): string {
   }
   if ('Fn::Split' in o) {
     const [sep, value] = o['Fn::Split'];
-    return `split(${JSON.stringify(sep)}, ${resolve(value)})`;
+    // No quotes, so that the result can sit inside a JSON string.
+    return `split(${sep}, ${resolve(value)})`;
   }
   throw new Error(`cannot resolve ${JSON.stringify(v)}`);
 }

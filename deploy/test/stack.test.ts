@@ -12,6 +12,7 @@ import { fakeZip, findCycle, only, resolve, synth } from './helpers';
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
+const STACK_UUID = 'select(2, split(/, ${AWS::StackId}))';
 
 /** The function's GRAIL_CONFIG, with references shown as ${LogicalId}. */
 function grailConfig(s: ReturnType<typeof synth>): Record<string, unknown> {
@@ -132,6 +133,8 @@ describe('function', () => {
       trustForwardedHost: true,
       stripBasePath: '',
       keepStage: false,
+      originSecretHeader: 'X-Grail-Origin-Secret',
+      originSecret: STACK_UUID,
     });
   });
 
@@ -218,6 +221,16 @@ describe('permissions', () => {
 });
 
 describe('front door', () => {
+  for (const frontDoor of ['rest', 'http', 'url']) {
+    test(`${frontDoor}: CloudFront sends the secret the function is configured with`, () => {
+      const s = synth({ frontDoor });
+      const origin = only(s.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.Origins[0];
+      const headers = origin.OriginCustomHeaders.map((h: any) => [h.HeaderName, resolve(h.HeaderValue)]);
+      assert.deepEqual(headers, [['X-Grail-Origin-Secret', STACK_UUID]]);
+      assert.equal(grailConfig(s).originSecret, STACK_UUID);
+    });
+  }
+
   test('the default is an HTTP API with throttling and a catch-all route', () => {
     const s = synth();
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
@@ -289,7 +302,7 @@ describe('front door', () => {
     s.template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
     s.template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
     const origin = only(s.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.Origins[0];
-    assert.equal(resolve(origin.DomainName), `select(2, split("/", \${${url.id}.FunctionUrl}))`);
+    assert.equal(resolve(origin.DomainName), `select(2, split(/, \${${url.id}.FunctionUrl}))`);
   });
 });
 

@@ -105,14 +105,16 @@ func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error)
 	if err != nil {
 		return false, err
 	}
-	if !reflect.DeepEqual(cfg, l.cfg) {
+	if zoneName(cfg) != zoneName(l.cfg) {
 		// Dates without an offset depend on the time zone: parse again.
 		// Nothing else in the settings changes what a file says, and
 		// reading every file of a bucket again for a new title is slow.
-		if zoneName(cfg) != zoneName(l.cfg) {
-			l.parsed = map[string]parsedSource{}
-		}
-		l.cfg = cfg
+		l.parsed = map[string]parsedSource{}
+	}
+	l.cfg = cfg
+	// Compared with what is served, so that new settings still show if
+	// this Reload fails further on and the next one finds no file changed.
+	if cur := l.cur.Load(); cur != nil && !reflect.DeepEqual(cfg, cur.Config) {
 		changed = true
 	}
 	sources, err := l.src.Sources(ctx)

@@ -390,6 +390,25 @@ func TestLoaderReadErrors(t *testing.T) {
 	}
 }
 
+// TestLoaderSettingsAfterFailure: new settings met by a failed listing
+// must still be applied by the next Reload, though no file changed.
+func TestLoaderSettingsAfterFailure(t *testing.T) {
+	l, fs, _ := loaded(t, map[string]string{"posts/a.md": src("A", "2024-01-01")})
+	ctx := context.Background()
+	fs.setConfig(`title = "New name"`)
+	fs.listErr = errors.New("timeout")
+	if _, err := l.Reload(ctx); err == nil {
+		t.Fatal("no error")
+	}
+	fs.listErr = nil
+	if changed, err := l.Reload(ctx); err != nil || !changed {
+		t.Fatalf("Reload = %v, %v", changed, err)
+	}
+	if got := l.Current().Config.Title; got != "New name" {
+		t.Errorf("title = %q", got)
+	}
+}
+
 // TestLoaderETagSpelling: a store whose reads spell ETags differently
 // from its listings (quoted, say) must not make every Reload read every
 // file again.

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -320,13 +321,18 @@ func TestParseProblems(t *testing.T) {
 		{name: "YAML alias bomb", src: "---\ntitle: T\ndate: 2024-01-02\n" + yamlBomb + "---\n"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, problems := Parse(key, tt.kind, []byte(tt.src), time.UTC)
-			if (d == nil) != tt.skipped {
-				t.Errorf("doc = %v, want skipped=%v", d != nil, tt.skipped)
-			}
-			checkProblems(t, key, problems, tt.problems)
-		})
+		// Saved on Windows, the file must give the same problems on the
+		// same lines.
+		for _, eol := range []string{"\n", "\r\n"} {
+			t.Run(fmt.Sprintf("%s/%q", tt.name, eol), func(t *testing.T) {
+				src := strings.ReplaceAll(tt.src, "\n", eol)
+				d, problems := Parse(key, tt.kind, []byte(src), time.UTC)
+				if (d == nil) != tt.skipped {
+					t.Errorf("doc = %v, want skipped=%v", d != nil, tt.skipped)
+				}
+				checkProblems(t, key, problems, tt.problems)
+			})
+		}
 	}
 }
 

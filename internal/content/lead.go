@@ -28,14 +28,15 @@ func moreIndex(body []byte) int {
 			return -1
 		}
 		start := off + i
-		end := bytes.Index(body[start:], []byte("-->"))
+		inside := start + 4 // the end is looked for after "<!--": in "<!-->" they overlap
+		end := bytes.Index(body[inside:], []byte("-->"))
 		if end < 0 {
 			return -1
 		}
-		if string(bytes.TrimSpace(body[start+4:start+end])) == "more" {
+		if string(bytes.TrimSpace(body[inside:inside+end])) == "more" {
 			return start
 		}
-		off = start + end + 3
+		off = inside + end + 3
 	}
 }
 

@@ -37,6 +37,7 @@ func TestLead(t *testing.T) {
 		{"more divider first", "<!--more-->\nRest.\n", "", true},
 		{"inline divider, as in Hugo", "Intro <!--more--> inline.\n", "Intro", true},
 		{"other comments", "Intro <!-- note --> text.\n<!-- more\n-->\nRest.\n", "Intro <!-- note --> text.", true},
+		{"comment closed at once", "Intro <!--> and <!---> then\n<!--more-->\nRest.\n", "Intro <!--> and <!---> then", true},
 		{"unclosed comment", "Intro <!-- more\n", "Intro <!-- more", false},
 		{"CRLF paragraph", "# T\r\n\r\nFirst\r\nsecond\r\n\r\nNext\r\n", "First\nsecond", false},
 		{"CRLF divider", "Intro.\r\n<!--more-->\r\nRest.\r\n", "Intro.", true},

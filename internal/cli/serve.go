@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/examples/demo"
-	"github.com/grailblog/grail/internal/site"
-	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/web"
 )
 
@@ -36,41 +33,22 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	defer cleanup()
 
-	st, err := store.Open(ctx, location, log)
+	a, err := openApp(ctx, location, log, appOptions{})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	loader := site.NewLoader(st, log, nil)
-	start := time.Now()
-	stale, err := loader.Start(ctx)
-	if err != nil {
-		return fmt.Errorf("load %s: %w", st.Describe(), err)
-	}
-	s := loader.Current()
-	log.Info("site loaded", "site", st.Describe(), "posts", len(s.Posts), "pages", len(s.Pages),
-		"problems", len(s.Problems), "from_index", stale, "took", time.Since(start).Round(time.Millisecond))
-	if len(s.Problems) > 0 {
-		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
-	}
-	srv, err := web.New(ctx, web.Options{Store: st, Loader: loader, Log: log})
-	if err != nil {
-		return err
-	}
-	if stale { // served from the index snapshot: catch up with the sources
-		go reload(ctx, loader, srv, log)
-	}
-	go watch(ctx, st, loader, srv, log)
+	defer a.Close()
+	go a.watch(ctx)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	var h http.Handler = srv
+	var h http.Handler = a.web
 	if *accessLog {
 		h = web.AccessLog(h, log)
 	}
-	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", st.Describe(), ln.Addr())
+	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", a.store.Describe(), ln.Addr())
 	return web.Serve(ctx, web.HTTPServer(h, log), ln, 10*time.Second)
 }
 
@@ -113,64 +91,6 @@ func makeWritable(dir string) {
 		}
 		return nil
 	})
-}
-
-// watch reloads the site when its sources change: at once for a folder,
-// and for a bucket (which other servers may write to) by looking at its
-// version every refresh interval.
-func watch(ctx context.Context, st *store.Store, loader *site.Loader, srv *web.Server, log *slog.Logger) {
-	err := st.Watch(ctx, func() { reload(ctx, loader, srv, log) })
-	if errors.Is(err, store.ErrCannotWatch) {
-		poll(ctx, loader, srv, log)
-		return
-	}
-	if err != nil {
-		log.Error("watch site", "err", err)
-	}
-}
-
-func poll(ctx context.Context, loader *site.Loader, srv *web.Server, log *slog.Logger) {
-	failing := false
-	for {
-		interval := loader.Current().Config.Refresh.Std()
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
-		changed, err := loader.Refresh(ctx)
-		switch {
-		case err != nil && !failing:
-			log.Warn("cannot check the store for changes; serving what is in memory", "err", err)
-			failing = true
-		case err == nil && failing:
-			log.Info("the store is reachable again")
-			failing = false
-		}
-		if changed {
-			if err := srv.ReloadTheme(ctx); err != nil {
-				log.Error("reload theme", "err", err)
-			}
-			s := loader.Current()
-			log.Info("site changed on another server", "posts", len(s.Posts), "pages", len(s.Pages))
-		}
-	}
-}
-
-// reload brings the site and theme up to date with the store.
-func reload(ctx context.Context, loader *site.Loader, srv *web.Server, log *slog.Logger) {
-	changed, err := loader.Reload(ctx)
-	if err != nil {
-		log.Error("reload site", "err", err)
-		return
-	}
-	if err := srv.ReloadTheme(ctx); err != nil {
-		log.Error("reload theme", "err", err)
-	}
-	if changed {
-		s := loader.Current()
-		log.Info("site reloaded", "posts", len(s.Posts), "pages", len(s.Pages), "problems", len(s.Problems))
-	}
 }
 
 func newLogger(stdio Stdio) *slog.Logger {

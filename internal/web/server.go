@@ -28,6 +28,16 @@ type Options struct {
 	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
 	// came over HTTPS (set it behind a proxy or CDN that sets it).
 	TrustForwardedProto bool
+	// Mounts hand the paths under a prefix ("/admin" covers /admin and
+	// /admin/…) to another handler: any method, never cached, but with the
+	// same security headers and host redirects as the reader's pages.
+	Mounts []Mount
+}
+
+// Mount is a handler for the paths under Prefix.
+type Mount struct {
+	Prefix  string
+	Handler http.Handler
 }
 
 // Server is the HTTP handler for a site.
@@ -38,6 +48,7 @@ type Server struct {
 	md         *content.Markdown
 	cache      *renderCache
 	trustProto bool
+	mounts     []Mount
 
 	mu    sync.Mutex // guards theme and view
 	theme *Theme
@@ -59,6 +70,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		md:         content.NewMarkdown(false),
 		cache:      newRenderCache(o.CacheBytes),
 		trustProto: o.TrustForwardedProto,
+		mounts:     o.Mounts,
 	}
 	if err := s.ReloadTheme(ctx); err != nil {
 		return nil, err
@@ -109,6 +121,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.redirectHost(w, r, st) {
 		return
 	}
+	if h := s.mounted(r.URL.Path); h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		s.methodNotAllowed(w, r)
 		return
@@ -118,6 +134,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveUncached(w, r, st)
+}
+
+func (s *Server) mounted(path string) http.Handler {
+	for _, m := range s.mounts {
+		if rest, ok := strings.CutPrefix(path, m.Prefix); ok && (rest == "" || rest[0] == '/' || strings.HasSuffix(m.Prefix, "/")) {
+			return m.Handler
+		}
+	}
+	return nil
 }
 
 func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.Site) {

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/web"
+)
+
+// app is a site being served: its store, its loader and the HTTP handler.
+// grail serve and the Lambda function build the same app, so a request is
+// answered the same way on both.
+type app struct {
+	store  *store.Store
+	loader *site.Loader
+	web    *web.Server
+	log    *slog.Logger
+	// stale is true when the site was loaded from the index snapshot and
+	// has yet to be compared with the sources.
+	stale bool
+}
+
+// appOptions are what differs between the ways of running grail.
+type appOptions struct {
+	trustForwardedProto bool
+}
+
+// openApp opens the store at location, loads the site (from the index
+// snapshot when there is one) and builds the handler.
+func openApp(ctx context.Context, location string, log *slog.Logger, o appOptions) (*app, error) {
+	st, err := store.Open(ctx, location, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{store: st, loader: site.NewLoader(st, log, nil), log: log}
+	start := time.Now()
+	if a.stale, err = a.loader.Start(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("load %s: %w", st.Describe(), err)
+	}
+	s := a.loader.Current()
+	log.Info("site loaded", "site", st.Describe(), "posts", len(s.Posts), "pages", len(s.Pages),
+		"problems", len(s.Problems), "from_index", a.stale, "took", time.Since(start).Round(time.Millisecond))
+	if len(s.Problems) > 0 {
+		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
+	}
+	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// reload brings the site and theme up to date with the store.
+func (a *app) reload(ctx context.Context) {
+	changed, err := a.loader.Reload(ctx)
+	if err != nil {
+		a.log.Error("reload site", "err", err)
+		return
+	}
+	a.afterChange(ctx, changed, "site reloaded")
+}
+
+// refresh looks for changes made by other servers (a cheap check).
+func (a *app) refresh(ctx context.Context) error {
+	changed, err := a.loader.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	a.afterChange(ctx, changed, "site changed on another server")
+	return nil
+}
+
+func (a *app) afterChange(ctx context.Context, changed bool, msg string) {
+	if !changed {
+		return
+	}
+	if err := a.web.ReloadTheme(ctx); err != nil {
+		a.log.Error("reload theme", "err", err)
+	}
+	s := a.loader.Current()
+	a.log.Info(msg, "posts", len(s.Posts), "pages", len(s.Pages), "problems", len(s.Problems))
+}
+
+// watch keeps the site current until ctx ends: a folder is watched and
+// reloaded within a moment of a change; a bucket, which other servers may
+// write to, is checked every refresh interval.
+func (a *app) watch(ctx context.Context) {
+	if a.stale { // loaded from the index snapshot: catch up with the sources
+		a.reload(ctx)
+	}
+	err := a.store.Watch(ctx, func() { a.reload(ctx) })
+	if errors.Is(err, store.ErrCannotWatch) {
+		a.poll(ctx)
+		return
+	}
+	if err != nil {
+		a.log.Error("watch site", "err", err)
+	}
+}
+
+func (a *app) poll(ctx context.Context) {
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(a.loader.Current().Config.Refresh.Std()):
+		}
+		err := a.refresh(ctx)
+		switch {
+		case err != nil && !failing:
+			a.log.Warn("cannot check the store for changes; serving what is in memory", "err", err)
+			failing = true
+		case err == nil && failing:
+			a.log.Info("the store is reachable again")
+			failing = false
+		}
+	}
+}

@@ -66,6 +66,9 @@ func (a *app) reload(ctx context.Context) {
 		a.log.Error("reload site", "err", err)
 		return
 	}
+	if err := a.web.ReloadTheme(ctx); err != nil { // the change may be to the theme alone
+		a.log.Error("reload theme", "err", err)
+	}
 	a.afterChange(ctx, changed, "site reloaded")
 }
 

@@ -242,3 +242,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+func TestServeReloadsThemeOverride(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nFirst.\n"})
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go Main(ctx, []string{"serve", "--addr", addr, "--access-log=false", dir}, Stdio{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	base := "http://" + addr
+	waitFor(t, base+"/blog/one", 200, 10*time.Second)
+	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>custom page template</p>{{end}}`,
+		"pages/about.md": "---\ntitle: About\n---\nMe.\n"})
+	waitForBody(t, base+"/about", "custom page template", 2*time.Second)
+	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>edited template</p>{{end}}`})
+	waitForBody(t, base+"/about", "edited template", 2*time.Second)
+}

@@ -4,10 +4,12 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,9 +52,10 @@ type Server struct {
 	trustProto bool
 	mounts     []Mount
 
-	mu    sync.Mutex // guards theme and view
-	theme *Theme
-	view  *view
+	mu       sync.Mutex // guards theme, themeSum and view
+	theme    *Theme
+	themeSum [32]byte
+	view     *view
 }
 
 // New returns a Server for the site the loader has loaded.
@@ -80,20 +83,47 @@ func New(ctx context.Context, o Options) (*Server, error) {
 
 // ReloadTheme reads the site's theme/ folder again. A broken override
 // keeps the previous theme and is reported.
+//
+// Nothing happens when the files are the same as last time, so that
+// callers can reload after any change without emptying the render cache.
 func (s *Server) ReloadTheme(ctx context.Context) error {
 	files, err := s.store.ThemeFiles(ctx)
 	if err != nil {
 		return fmt.Errorf("read theme: %w", err)
+	}
+	sum := fingerprint(files)
+	s.mu.Lock()
+	same := s.theme != nil && s.themeSum == sum
+	s.mu.Unlock()
+	if same {
+		return nil
 	}
 	t, err := LoadTheme(files)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.theme, s.view = t, nil
+	s.theme, s.themeSum, s.view = t, sum, nil
 	s.mu.Unlock()
 	s.cache.clear()
 	return nil
+}
+
+// fingerprint identifies a set of files by their names and contents.
+func fingerprint(files map[string][]byte) [32]byte {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // currentView binds the theme to the current snapshot, once per snapshot.
@@ -161,6 +191,17 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		})
 		return
 	}
+	key := path
+	if st.Config.BaseURL == "" && hostDependent(path) {
+		// Without a base URL, feeds and the sitemap link to the host the
+		// request named: cache them per host, or one forged Host header
+		// would put another site's links in every reader's feed.
+		key = s.origin(r, st) + path
+		if resp := s.cache.get(st.Generation, key); resp != nil {
+			resp.write(w, r)
+			return
+		}
+	}
 	v, err := s.currentView()
 	if err != nil {
 		s.serverError(w, r, err)
@@ -175,7 +216,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 	case err != nil:
 		s.serverError(w, r, err)
 	case resp.status == http.StatusOK:
-		s.cache.put(st.Generation, path, resp)
+		s.cache.put(st.Generation, key, resp)
 		resp.write(w, r)
 	default:
 		resp.write(w, r)
@@ -183,6 +224,12 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 }
 
 var errNotFound = errors.New("no such page")
+
+// hostDependent tells the responses that hold absolute URLs.
+func hostDependent(path string) bool {
+	_, feed := feedFiles[path[strings.LastIndexByte(path, '/')+1:]]
+	return feed || path == "/sitemap.xml"
+}
 
 // route renders the page at path, or returns errNotFound.
 func (s *Server) route(r *http.Request, v *view, path string) (*response, error) {

@@ -558,3 +558,20 @@ func TestRenderCacheBounded(t *testing.T) {
 		t.Error("an entry of an older snapshot was served")
 	}
 }
+
+// TestForgedHostDoesNotPoisonFeeds: without a base URL, feeds link to the
+// host asked for; a request naming another host must not change what
+// other readers get.
+func TestForgedHostDoesNotPoisonFeeds(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	for _, path := range []string{"/feed.atom", "/sitemap.xml", "/rss.xml"} {
+		_, evil := ts.get(t, path, "Host", "evil.example")
+		if !strings.Contains(evil, "http://evil.example/") {
+			t.Fatalf("%s: the forged host is not in its own response", path)
+		}
+		_, body := ts.get(t, path)
+		if strings.Contains(body, "evil.example") {
+			t.Errorf("%s: a forged Host poisoned the cached response", path)
+		}
+	}
+}

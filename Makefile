@@ -28,7 +28,7 @@ gotest:
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 e2e: build
-	@if [ -d e2e ]; then cd e2e && GRAIL_BIN=$(CURDIR)/bin/grail npm test; fi
+	cd e2e && GRAIL_BIN=$(CURDIR)/bin/grail npm test
 
 deploytest:
-	@if [ -d deploy ] && [ -f deploy/package.json ]; then cd deploy && npm test; fi
+	cd deploy && npm test

@@ -21,7 +21,7 @@ S3_SERVER_VERSION=v1.8.0
 # Where internal/s3test looks first.
 TEST_BIN=${GRAIL_TEST_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/grail-test/bin}
 
-ALL_STEPS=(browser java bench_tools s3_server)
+ALL_STEPS=(browser java bench_tools s3_server npm_packages)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 die() { say "error: $*" >&2; exit 1; }
@@ -124,9 +124,26 @@ step_s3_server() {
 		quiet flock "$TEST_BIN/.versitygw.lock" "$go" install "$S3_SERVER_PKG@$S3_SERVER_VERSION")
 }
 
+# The Node packages of the browser tests (e2e/) and of the CDK app
+# (deploy/), exactly as their lock files say; skipped when node_modules
+# already matches the lock file.
+step_npm_packages() {
+	local dir
+	for dir in e2e deploy; do
+		[[ -f $dir/package-lock.json ]] || continue
+		if [[ -f $dir/node_modules/.package-lock.json && $dir/node_modules/.package-lock.json -nt $dir/package-lock.json ]]; then
+			say "$dir: npm packages already installed"
+			continue
+		fi
+		say "$dir: npm ci"
+		(cd "$dir" && quiet npm ci --no-audit --no-fund)
+	done
+}
+
 # ---- main ----------------------------------------------------------------
 
 main() {
+	cd "$(dirname "$0")/.."
 	local start=$SECONDS s steps=("${ALL_STEPS[@]}")
 	(($# > 0)) && steps=("$@")
 	for s in "${steps[@]}"; do

@@ -17,18 +17,32 @@ import (
 // response is a fully rendered reply, kept in the render cache and written
 // with no further work: compressed forms are made once, on the first
 // request that accepts them, and conditional requests are answered from
-// the stored validators.
+// the stored validators. Header values are built once too, because this
+// is the path every cached page takes.
 type response struct {
 	status int
 	header http.Header // Content-Type, Cache-Control, and so on; never mutated after creation
-	body   []byte
-	etag   string // strong validator of the identity body, quoted
-	// lastModified is the formatted Last-Modified value, or "".
-	lastModified string
+	etag   string      // strong validator of the identity body, quoted
+	// lastModified is the Last-Modified header, or nil.
+	lastModified []string
 	modTime      time.Time
+	compressible bool
 
+	identity       representation
 	brOnce, gzOnce sync.Once
-	br, gz         []byte
+	br, gz         representation
+}
+
+// representation is one encoding of a response's body with its headers.
+type representation struct {
+	body     []byte
+	etag     []string
+	length   []string
+	encoding []string // nil for identity
+}
+
+func newRepresentation(body []byte, etag string, encoding []string) representation {
+	return representation{body: body, etag: []string{etag}, length: []string{strconv.Itoa(len(body))}, encoding: encoding}
 }
 
 func newResponse(status int, contentType, cacheControl string, body []byte, modTime time.Time) *response {
@@ -40,19 +54,20 @@ func newResponse(status int, contentType, cacheControl string, body []byte, modT
 			"Cache-Control": {cacheControl},
 			"Vary":          {"Accept-Encoding"},
 		},
-		body: body,
-		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		etag:         `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		compressible: status == http.StatusOK && len(body) >= minCompress && compressible(contentType),
 	}
+	r.identity = newRepresentation(body, r.etag, nil)
 	if !modTime.IsZero() {
 		r.modTime = modTime.UTC().Truncate(time.Second)
-		r.lastModified = r.modTime.Format(http.TimeFormat)
+		r.lastModified = []string{r.modTime.Format(http.TimeFormat)}
 	}
 	return r
 }
 
 // size is what the response holds in memory, for the cache's budget.
 func (r *response) size() int {
-	return len(r.body) + len(r.br) + len(r.gz) + 512
+	return len(r.identity.body) + len(r.br.body) + len(r.gz.body) + 512
 }
 
 // minCompress is the size below which compressing costs more than it saves.
@@ -67,32 +82,33 @@ func compressible(contentType string) bool {
 		strings.HasPrefix(contentType, "image/svg")
 }
 
-func (r *response) brotli() []byte {
+// taggedAs is our ETag with a suffix naming the encoding: each
+// representation needs its own strong validator.
+func (r *response) taggedAs(suffix string) string {
+	return r.etag[:len(r.etag)-1] + suffix + `"`
+}
+
+func (r *response) brotli() *representation {
 	r.brOnce.Do(func() {
 		var b bytes.Buffer
 		w := brotli.NewWriterLevel(&b, 9)
-		w.Write(r.body)
+		w.Write(r.identity.body)
 		w.Close()
-		r.br = b.Bytes()
+		r.br = newRepresentation(b.Bytes(), r.taggedAs("-br"), []string{"br"})
 	})
-	return r.br
+	return &r.br
 }
 
-func (r *response) gzip() []byte {
+func (r *response) gzip() *representation {
 	r.gzOnce.Do(func() {
 		var b bytes.Buffer
 		w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-		w.Write(r.body)
+		w.Write(r.identity.body)
 		w.Close()
-		r.gz = b.Bytes()
+		r.gz = newRepresentation(b.Bytes(), r.taggedAs("-gz"), []string{"gzip"})
 	})
-	return r.gz
+	return &r.gz
 }
-
-var (
-	encBrotli = []string{"br"}
-	encGzip   = []string{"gzip"}
-)
 
 // write sends the response, compressed if the client accepts it, or 304
 // if the client's copy is current.
@@ -101,19 +117,19 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	for k, v := range r.header {
 		h[k] = v
 	}
-	body, enc, tag := r.body, []string(nil), r.etag
-	if r.status == http.StatusOK && len(r.body) >= minCompress && compressible(r.header.Get("Content-Type")) {
+	rep := &r.identity
+	if r.compressible {
 		switch pickEncoding(req.Header.Get("Accept-Encoding")) {
 		case "br":
-			body, enc, tag = r.brotli(), encBrotli, r.etag[:len(r.etag)-1]+`-br"`
+			rep = r.brotli()
 		case "gzip":
-			body, enc, tag = r.gzip(), encGzip, r.etag[:len(r.etag)-1]+`-gz"`
+			rep = r.gzip()
 		}
 	}
 	if r.status == http.StatusOK {
-		h["Etag"] = []string{tag}
-		if r.lastModified != "" {
-			h["Last-Modified"] = []string{r.lastModified}
+		h["Etag"] = rep.etag
+		if r.lastModified != nil {
+			h["Last-Modified"] = r.lastModified
 		}
 		if r.notModified(req) {
 			delete(h, "Content-Type")
@@ -121,13 +137,13 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
-	if enc != nil {
-		h["Content-Encoding"] = enc
+	if rep.encoding != nil {
+		h["Content-Encoding"] = rep.encoding
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Content-Length"] = rep.length
 	w.WriteHeader(r.status)
 	if req.Method != http.MethodHead {
-		w.Write(body)
+		w.Write(rep.body)
 	}
 }
 
@@ -164,25 +180,25 @@ func etagMatches(list, etag string) bool {
 	return false
 }
 
-// pickEncoding chooses brotli, then gzip, honouring q=0 refusals.
+// pickEncoding chooses brotli, then gzip, honouring q=0 refusals. It
+// walks the header in place: it runs for every request.
 func pickEncoding(accept string) string {
-	if accept == "" {
-		return ""
-	}
 	br, gz := false, false
-	for _, part := range strings.Split(accept, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+	for accept != "" {
+		var part string
+		part, accept, _ = strings.Cut(accept, ",")
+		name, params, _ := strings.Cut(part, ";")
 		ok := true
 		if q, found := strings.CutPrefix(strings.TrimSpace(params), "q="); found {
 			v, err := strconv.ParseFloat(q, 64)
 			ok = err == nil && v > 0
 		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "br":
+		switch name = strings.TrimSpace(name); {
+		case strings.EqualFold(name, "br"):
 			br = ok
-		case "gzip", "x-gzip":
+		case strings.EqualFold(name, "gzip"), strings.EqualFold(name, "x-gzip"):
 			gz = ok
-		case "*":
+		case name == "*":
 			br, gz = br || ok, gz || ok
 		}
 	}

@@ -33,7 +33,7 @@ type testSite struct {
 	now    atomic.Pointer[time.Time]
 }
 
-func newTestSite(t *testing.T, files map[string]string) *testSite {
+func newTestSite(t testing.TB, files map[string]string) *testSite {
 	t.Helper()
 	ts := &testSite{dir: t.TempDir()}
 	for name, body := range files {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -78,3 +79,46 @@ func checkParse(t *testing.T, src []byte, kind Kind, d *Doc, problems []Problem)
 		t.Fatal("a page with a lead")
 	}
 }
+
+// FuzzSlugify: a slug is empty or valid, in NFC, and stable.
+func FuzzSlugify(f *testing.F) {
+	for _, s := range []string{"Hello, World!", "Crème Brûlée", "ｶﾞｲﾄﾞ", "हिन्दी", "a -_", "\u0301a", "Łódź"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Slugify(s)
+		if got != "" && !ValidSlug(got) {
+			t.Fatalf("Slugify(%q) = %q, not valid", s, got)
+		}
+		if again := Slugify(got); again != got {
+			t.Fatalf("Slugify(%q) = %q, then %q", s, got, again)
+		}
+	})
+}
+
+// FuzzRender: with raw HTML off, no input can put a script or an inline
+// style on the page.
+func FuzzRender(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "markdown", "*.md"))
+	for _, name := range files {
+		b, _ := os.ReadFile(name)
+		f.Add(b)
+	}
+	md := NewMarkdown(false)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		out, err := md.Render(src, RenderOptions{IDPrefix: "p-", LinkBase: "/blog/x/", Origin: "https://example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := dangerous.FindIndex(out); loc != nil {
+			t.Fatalf("%s in the output of %q", out[loc[0]:loc[1]], src)
+		}
+		if loc := styleAttr.FindIndex(out); loc != nil {
+			t.Fatalf("inline style in the output of %q", src)
+		}
+	})
+}
+
+// dangerous finds markup that runs code: text that merely mentions it is
+// escaped and does not match.
+var dangerous = regexp.MustCompile(`(?i)<(script|style|iframe)|<[a-z][^>]*(\son[a-z]+\s*=|\s(href|src)\s*=\s*"\s*(javascript|vbscript):)`)

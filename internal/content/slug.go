@@ -22,7 +22,9 @@ func Slugify(s string) string {
 	b.Grow(len(s))
 	sep := false      // a separator came after the last rune kept
 	dropMarks := true // marks now would be accents on a Latin letter
-	for _, r := range norm.NFKD.String(s) {
+	// Bytes that are not UTF-8 (a Latin-1 file name) separate words;
+	// left in, they stop the normalizer from decomposing what follows.
+	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, " ")) {
 		switch {
 		case unicode.Is(unicode.M, r):
 			// Kana voicing marks, Devanagari vowel signs, Cyrillic й's

@@ -20,6 +20,8 @@ func TestSlugify(t *testing.T) {
 		{"--- ", ""},
 		{"", ""},
 		{"🚀 Launch day", "launch-day"},
+		{"caf\xe9 cr\xe8me", "caf-cr-me"},
+		{"\xf6û", "u"},
 		// Accents are dropped from Latin letters, decomposed or not.
 		{"Crème Brûlée", "creme-brulee"},
 		{"Cre\u0300me", "creme"},

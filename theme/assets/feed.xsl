@@ -12,6 +12,7 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> (feed)</title>
         <link rel="stylesheet" href="/assets/style.css"/>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>
       </head>
       <body>
         <main id="main" class="wrap">

@@ -22,22 +22,39 @@ func lead(body []byte) (src []byte, more bool) {
 // comment allowed). A plain search, because this runs for every post at
 // load and a regular expression made it the slowest step.
 func moreIndex(body []byte) int {
+	start, _ := moreSpan(body)
+	return start
+}
+
+// moreSpan returns where the divider starts and ends, or -1, -1.
+func moreSpan(body []byte) (start, end int) {
 	for off := 0; ; {
 		i := bytes.Index(body[off:], []byte("<!--"))
 		if i < 0 {
-			return -1
+			return -1, -1
 		}
 		start := off + i
 		inside := start + 4 // the end is looked for after "<!--": in "<!-->" they overlap
 		end := bytes.Index(body[inside:], []byte("-->"))
 		if end < 0 {
-			return -1
+			return -1, -1
 		}
 		if string(bytes.TrimSpace(body[inside:inside+end])) == "more" {
-			return start
+			return start, inside + end + 3
 		}
 		off = inside + end + 3
 	}
+}
+
+// withoutMore drops the summary divider: it marks where the lead ends and
+// is not part of the text (left in, it would come out as an HTML comment
+// saying raw HTML was omitted).
+func withoutMore(src []byte) []byte {
+	start, end := moreSpan(src)
+	if start < 0 {
+		return src
+	}
+	return append(append(make([]byte, 0, len(src)), src[:start]...), src[end:]...)
 }
 
 func clone(b []byte) []byte {

@@ -61,7 +61,7 @@ func NewMarkdown(unsafeHTML bool) *Markdown {
 			extension.Typographer,
 			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
 			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(html.WithClasses(true), html.ClassPrefix("hl-")),
+				highlighting.WithFormatOptions(html.WithClasses(true), html.ClassPrefix("hl-"), html.WithPreWrapper(focusablePre{})),
 				highlighting.WithGuessLanguage(false),
 			),
 		),
@@ -80,8 +80,10 @@ func footnotePrefix(n ast.Node) []byte {
 	return nil
 }
 
-// Render converts Markdown to HTML.
+// Render converts Markdown to HTML. The summary divider (<!--more-->) is
+// left out: it marks where a lead ends and is not part of the text.
 func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
+	src = withoutMore(src)
 	doc := m.md.Parser().Parse(text.NewReader(src))
 	if d, ok := doc.(*ast.Document); ok && o.IDPrefix != "" {
 		d.AddMeta(idPrefixMeta, o.IDPrefix)
@@ -238,4 +240,23 @@ func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// focusablePre wraps code in a <pre> that keyboard users can reach: a long
+// line makes the block scroll sideways, and a region that scrolls must be
+// focusable to be scrolled without a mouse.
+type focusablePre struct{}
+
+func (focusablePre) Start(code bool, styleAttr string) string {
+	if code {
+		return `<pre tabindex="0"` + styleAttr + `><code>`
+	}
+	return `<pre tabindex="0"` + styleAttr + `>`
+}
+
+func (focusablePre) End(code bool) string {
+	if code {
+		return `</code></pre>`
+	}
+	return `</pre>`
 }

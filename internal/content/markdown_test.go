@@ -120,7 +120,7 @@ func TestMarkdownFeatures(t *testing.T) {
 			`<h2 id="docs-and-more">`, `<h2 id="heading">`,
 		}, []string{"anchor", "visually-hidden"}},
 		{"code.md", []string{
-			`<pre class="hl-chroma"><code><span class="hl-line"><span class="hl-cl"><span class="hl-kd">func</span>`,
+			`<pre tabindex="0" class="hl-chroma"><code><span class="hl-line"><span class="hl-cl"><span class="hl-kd">func</span>`,
 			`<span class="hl-s">&#34;hello, &lt;world&gt;&#34;</span>`, `<span class="hl-k">def</span>`,
 			`<span class="hl-c1"># double</span>`, `<span class="hl-nb">test</span>`, `<span class="hl-kc">false</span>`,
 			"<pre><code class=\"language-no-such-language\">plain &lt;text&gt; &amp; more\n</code></pre>",

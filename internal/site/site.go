@@ -47,6 +47,8 @@ type Site struct {
 	categories map[string]*Category
 	tags       map[string]*Tag
 	aliases    map[string]string
+	// reportedTag remembers tag spellings already reported as merged.
+	reportedTag map[string]bool
 }
 
 // Category is a node of the category tree.
@@ -135,16 +137,17 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		cfg.Location = time.UTC
 	}
 	s := &Site{
-		Config:     cfg,
-		Built:      now,
-		Docs:       docs,
-		Problems:   append([]content.Problem(nil), problems...),
-		byPath:     map[string]*content.Doc{},
-		postIndex:  map[*content.Doc]int{},
-		categories: map[string]*Category{},
-		tags:       map[string]*Tag{},
-		aliases:    map[string]string{},
-		Categories: &Category{},
+		Config:      cfg,
+		Built:       now,
+		Docs:        docs,
+		Problems:    append([]content.Problem(nil), problems...),
+		byPath:      map[string]*content.Doc{},
+		postIndex:   map[*content.Doc]int{},
+		categories:  map[string]*Category{},
+		tags:        map[string]*Tag{},
+		aliases:     map[string]string{},
+		reportedTag: map[string]bool{},
+		Categories:  &Category{},
 	}
 	visible := s.pickVisible(docs, now)
 	for _, d := range visible {
@@ -244,9 +247,17 @@ func (s *Site) indexCategories(p *content.Doc) {
 	}
 }
 
+// TagSlug is the address segment of a tag. The signs that tell languages
+// apart are spelt out, so that C, C++ and C# do not share one page.
+func TagSlug(name string) string {
+	return content.Slugify(tagSigns.Replace(name))
+}
+
+var tagSigns = strings.NewReplacer("+", " plus ", "#", " sharp ")
+
 func (s *Site) indexTags(p *content.Doc) {
 	for _, name := range p.Tags {
-		slug := content.Slugify(name)
+		slug := TagSlug(name)
 		if slug == "" {
 			continue
 		}
@@ -255,6 +266,10 @@ func (s *Site) indexTags(p *content.Doc) {
 			t = &Tag{Slug: slug, Name: name}
 			s.tags[slug] = t
 			s.Tags = append(s.Tags, t)
+		} else if !strings.EqualFold(t.Name, name) && !s.reportedTag[slug+"\x00"+name] {
+			s.reportedTag[slug+"\x00"+name] = true
+			s.Problems = append(s.Problems, content.Problem{File: p.Key, Field: "tags",
+				Message: fmt.Sprintf("%q and %q have the same address, /tag/%s; they are one tag", name, t.Name, slug)})
 		}
 		if n := len(t.Posts); n == 0 || t.Posts[n-1] != p {
 			t.Posts = append(t.Posts, p)

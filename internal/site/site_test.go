@@ -510,3 +510,39 @@ func TestBuildLeavesInputAlone(t *testing.T) {
 		t.Errorf("Build reordered the docs: %v", keys(docs))
 	}
 }
+
+func TestTagSlugsKeepLanguagesApart(t *testing.T) {
+	for _, tt := range []struct{ name, slug string }{
+		{"C", "c"}, {"C++", "c-plus-plus"}, {"C#", "c-sharp"}, {"F#", "f-sharp"}, {"Go", "go"}, {"node.js", "node.js"},
+	} {
+		if got := TagSlug(tt.name); got != tt.slug {
+			t.Errorf("TagSlug(%q) = %q, want %q", tt.name, got, tt.slug)
+		}
+	}
+}
+
+func TestTagSpellingsMerged(t *testing.T) {
+	mk := func(key, date string, tags ...string) *content.Doc {
+		d, probs := content.Parse(key, content.KindPost, []byte("---\ntitle: T\ndate: "+date+"\ntags: ["+strings.Join(tags, ", ")+"]\n---\nx\n"), time.UTC)
+		if d == nil {
+			t.Fatal(probs)
+		}
+		return d
+	}
+	s := Build(config.Default(), []*content.Doc{
+		mk("posts/a.md", "2024-01-01", "Go", "go lang"),
+		mk("posts/b.md", "2024-01-02", "go", "go-lang"),
+	}, nil, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if tg := s.Tag("go"); tg == nil || len(tg.Posts) != 2 {
+		t.Fatalf("Go and go are one tag with both posts: %+v", tg)
+	}
+	var merged []string
+	for _, p := range s.Problems {
+		if p.Field == "tags" {
+			merged = append(merged, p.Message)
+		}
+	}
+	if len(merged) != 1 || !strings.Contains(merged[0], "go-lang") {
+		t.Errorf("want one problem about go lang / go-lang, got %q", merged)
+	}
+}

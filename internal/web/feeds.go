@@ -85,7 +85,7 @@ func (s *Server) feedEntries(ctx context.Context, v *view, origin string, posts 
 		if err != nil {
 			return nil, err
 		}
-		html, err := s.md.Render(body, content.RenderOptions{Origin: origin, NoAnchors: true, LinkBase: bundleBase(v.site, p)})
+		html, err := s.md.Render(body, content.RenderOptions{Origin: origin, NoAnchors: true, LinkBase: linkBase(v.site, p)})
 		if err != nil {
 			return nil, err
 		}
@@ -111,12 +111,15 @@ func (s *Server) renderFeed(ctx context.Context, v *view, origin string, f feed)
 	var body []byte
 	var ctype string
 	switch f.format {
+	// RSS and Atom go out as application/xml: feed readers accept it, and
+	// it is the type under which browsers apply the feed's stylesheet
+	// (they show application/atom+xml as plain text).
 	case formatAtom:
 		body, err = atomFeed(v, origin, f, entries, updated)
-		ctype = "application/atom+xml; charset=utf-8"
+		ctype = "application/xml; charset=utf-8"
 	case formatRSS:
 		body, err = rssFeed(v, origin, f, entries, updated)
-		ctype = "application/rss+xml; charset=utf-8"
+		ctype = "application/xml; charset=utf-8"
 	default:
 		body, err = jsonFeed(v, origin, f, entries)
 		ctype = "application/feed+json; charset=utf-8"
@@ -124,7 +127,11 @@ func (s *Server) renderFeed(ctx context.Context, v *view, origin string, f feed)
 	if err != nil {
 		return nil, err
 	}
-	return newResponse(http.StatusOK, ctype, s.pageCacheControl(v.site), body, updated), nil
+	resp := newResponse(http.StatusOK, ctype, s.pageCacheControl(v.site), body, updated)
+	if f.format != formatJSON {
+		resp.header["Content-Security-Policy"] = cspFeed
+	}
+	return resp, nil
 }
 
 // xmlHead starts RSS and Atom with a stylesheet, so that a reader who

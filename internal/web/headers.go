@@ -14,6 +14,9 @@ var (
 	// script at all.
 	cspPublic = []string{"default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; media-src 'self'; " +
 		"form-action 'self'; base-uri 'none'; frame-ancestors 'self'"}
+	// Feeds may load their XSLT stylesheet, which browsers treat as a script.
+	cspFeed = []string{"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"form-action 'none'; base-uri 'none'; frame-ancestors 'self'"}
 	nosniff        = []string{"nosniff"}
 	referrerPolicy = []string{"strict-origin-when-cross-origin"}
 	frameOptions   = []string{"SAMEORIGIN"}

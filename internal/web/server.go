@@ -248,6 +248,8 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 		return s.renderArchive(v, nil)
 	case "/robots.txt":
 		return s.renderRobots(v)
+	case "/favicon.ico": // asked for by browsers that did not read the page's icon link
+		return redirect(v.theme.AssetURL("favicon.svg")), nil
 	case "/sitemap.xml":
 		return s.renderSitemap(v, s.origin(r, st))
 	}

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,19 +94,48 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 
 // syntaxCSS is the code highlighting palette: a light style, and a dark
 // one for readers whose system is in dark mode.
+//
+// The dark style has no rule for some classes the light one colours
+// (punctuation, some names); left alone they would keep their light
+// colours, dark on dark. They inherit the dark text colour instead.
 func syntaxCSS() ([]byte, error) {
 	f := html.New(html.WithClasses(true), html.ClassPrefix("hl-"))
-	var b bytes.Buffer
-	b.WriteString("/* Code highlighting (generated from chroma's github styles) */\n")
-	if err := f.WriteCSS(&b, styles.Get("github")); err != nil {
+	var light, dark bytes.Buffer
+	if err := f.WriteCSS(&light, styles.Get("github")); err != nil {
 		return nil, err
 	}
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	if err := f.WriteCSS(&b, styles.Get("github-dark")); err != nil {
+	if err := f.WriteCSS(&dark, styles.Get("github-dark")); err != nil {
 		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString("/* Code highlighting (generated from chroma's github styles) */\n")
+	b.Write(light.Bytes())
+	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	b.Write(dark.Bytes())
+	for _, class := range missingClasses(light.String(), dark.String()) {
+		fmt.Fprintf(&b, ".hl-chroma .hl-%s { color: inherit }\n", class)
 	}
 	b.WriteString("}\n")
 	return b.Bytes(), nil
+}
+
+var cssClassRE = regexp.MustCompile(`\.hl-([a-z0-9]+) \{[^}]*\bcolor:`)
+
+// missingClasses lists, sorted, the classes that light gives a colour and
+// dark does not.
+func missingClasses(light, dark string) []string {
+	has := map[string]bool{}
+	for _, m := range cssClassRE.FindAllStringSubmatch(dark, -1) {
+		has[m[1]] = true
+	}
+	var out []string
+	for _, m := range cssClassRE.FindAllStringSubmatch(light, -1) {
+		if !has[m[1]] && !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (t *Theme) parseTemplates(files map[string][]byte) error {

@@ -70,7 +70,7 @@ func templateFuncs(v *view, t *Theme) template.FuncMap {
 
 func categoryURL(c *site.Category) string { return "/category/" + c.Path }
 
-func tagURL(name string) string { return "/tag/" + content.Slugify(name) }
+func tagURL(name string) string { return "/tag/" + site.TagSlug(name) }
 
 // lead is what a list shows of a post: the author's summary if the front
 // matter has one, else the Markdown before <!--more--> or the first paragraph.
@@ -101,6 +101,17 @@ func bundleBase(s *site.Site, d *content.Doc) string {
 		return ""
 	}
 	return strings.TrimSuffix(s.URL(d), "/") + "/"
+}
+
+// linkBase is what relative links in d resolve against: a bundle's folder,
+// or else the folder of d's address, as a browser on d's page would.
+// Feeds need it: their readers have no page to resolve against.
+func linkBase(s *site.Site, d *content.Doc) string {
+	if b := bundleBase(s, d); b != "" {
+		return b
+	}
+	u := s.URL(d)
+	return u[:strings.LastIndexByte(u, '/')+1]
 }
 
 // layout is what base.html needs on every page.

@@ -43,6 +43,7 @@ func commands() []command {
 		{"new", "start a new post", runNew},
 		{"check", "list every problem in the content", runCheck},
 		{"deploy", "stand the AWS stack up, or tear it down", runDeploy},
+		{"user", "add, list, change or remove accounts", runUser},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", nil},
 	}

@@ -170,10 +170,16 @@ func (d *dirBackend) Write(_ context.Context, key string, data []byte, o WriteOp
 		return ObjectInfo{}, err
 	}
 	dir := path.Dir(key)
-	if err := d.root.MkdirAll(dir, 0o755); err != nil {
+	dirMode, fileMode := os.FileMode(0o755), os.FileMode(0o644)
+	if strings.HasPrefix(key, "_grail/") {
+		// grail's own state holds password hashes, the session key and
+		// unpublished drafts: for this account's eyes only.
+		dirMode, fileMode = 0o700, 0o600
+	}
+	if err := d.root.MkdirAll(dir, dirMode); err != nil {
 		return ObjectInfo{}, fmt.Errorf("write %s: %w", key, err)
 	}
-	tmp, err := d.writeTemp(dir, data)
+	tmp, err := d.writeTemp(dir, data, fileMode)
 	if err != nil {
 		return ObjectInfo{}, fmt.Errorf("write %s: %w", key, err)
 	}
@@ -203,11 +209,11 @@ func (d *dirBackend) Write(_ context.Context, key string, data []byte, o WriteOp
 	return d.Stat(context.Background(), key)
 }
 
-func (d *dirBackend) writeTemp(dir string, data []byte) (string, error) {
+func (d *dirBackend) writeTemp(dir string, data []byte, mode os.FileMode) (string, error) {
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	tmp := path.Join(dir, ".grail-"+hex.EncodeToString(rnd[:])+".tmp")
-	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return "", err
 	}

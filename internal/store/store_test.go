@@ -418,3 +418,25 @@ func TestOpenErrors(t *testing.T) {
 }
 
 var _ = content.KindPost
+
+func TestPrivateStateNotWorldReadable(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Secret(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Create(context.Background(), "posts/p.md", []byte("x"))
+	for name, want := range map[string]os.FileMode{"_grail/secret": 0o600, "_grail": 0o700 | os.ModeDir, "posts/p.md": 0o644} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", name, fi.Mode(), want)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/grailblog/grail/internal/admin"
+	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/web"
@@ -49,12 +51,30 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 	if len(s.Problems) > 0 {
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
-	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto})
+	adm, err := newAdmin(ctx, st, a.loader, log, o)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto,
+		Mounts: []web.Mount{{Prefix: "/admin", Handler: adm}}})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// newAdmin builds the writer's pages at /admin. A store where the session
+// key cannot be read or made (a read-only one) still serves readers; only
+// logging in fails, and the log says why.
+func newAdmin(ctx context.Context, st *store.Store, loader *site.Loader, log *slog.Logger, o appOptions) (*admin.Admin, error) {
+	sessions := auth.NewSessions(st)
+	sessions.TrustForwardedProto = o.trustForwardedProto
+	if err := sessions.Load(ctx); err != nil {
+		log.Warn("no session key, so nobody can log in to /admin", "err", err)
+	}
+	return admin.New(admin.Options{Store: st, Loader: loader, Users: auth.NewUsers(st), Sessions: sessions, Log: log})
 }
 
 func (a *app) Close() error { return a.store.Close() }

@@ -18,12 +18,13 @@ CORPUS=${CORPUS:-$HOME/.cache/grail-bench/corpus-10000}
 ACCESS_LOG=${ACCESS_LOG:-off} # "on": both servers log every request to a file
 
 work=$(mktemp -d)
+chmod 755 "$work" # nginx workers run as another user
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # A port nothing listens on (nothing answers a connection to it).
 free_port() {
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000)) # below the ephemeral range, where clients take ports
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }

@@ -239,6 +239,20 @@ describe('the admin in Chromium', gate(problem), () => {
     }, { allowStatus: [415] });
   });
 
+  test('on a phone the editor is stacked and nothing scrolls sideways', async () => {
+    await withAuthor(async (page) => {
+      for (const p of ['/admin', '/admin/trash', `/admin/edit?key=${encodeURIComponent('posts/choosing-a-qmk-layout-for-a-36-key-split.md')}`]) {
+        await page.goto(site.origin + p);
+        if (p.startsWith('/admin/edit')) await page.locator('#preview pre').first().waitFor();
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+        assert.ok(scrollWidth <= clientWidth, `${p}: the page is ${scrollWidth}px wide on a ${clientWidth}px screen`);
+      }
+      const text = await page.locator('#body').boundingBox();
+      const preview = await page.locator('#preview').boundingBox();
+      assert.ok(preview.y > text.y + text.height, 'the preview is below the text');
+    }, { contextOptions: { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true } });
+  });
+
   test('axe-core finds no serious or critical problem: login, dashboard, editor, home page, a post', async () => {
     const found = [];
     for (const scheme of ['light', 'dark']) {

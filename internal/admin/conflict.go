@@ -28,8 +28,12 @@ type conflictData struct {
 // now. mergeText, when set, is a merge the author already started.
 func (a *Admin) showConflict(w http.ResponseWriter, r *http.Request, sess auth.Session, key string, yours []byte, mergeText string) {
 	theirs, info, err := a.store.Read(r.Context(), key)
+	if errors.Is(err, store.ErrNotFound) {
+		a.deletedMeanwhile(w, r, sess, key, string(yours))
+		return
+	}
 	if err != nil {
-		a.storeFailed(w, r, err, "The file was deleted while you were editing it; your text is kept in its history.")
+		a.storeFailed(w, r, err, "")
 		return
 	}
 	d := conflictData{
@@ -76,13 +80,21 @@ func (a *Admin) resolve(w http.ResponseWriter, r *http.Request, sess auth.Sessio
 		a.fail(w, r, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	_, err := a.store.Update(ctx, key, []byte(src), etag)
+	var err error
+	if etag == "" { // the file was deleted meanwhile: make it again
+		_, err = a.store.Create(ctx, key, []byte(src))
+	} else {
+		_, err = a.store.Update(ctx, key, []byte(src), etag)
+	}
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		a.showConflict(w, r, sess, key, []byte(src), "")
 		return
+	case errors.Is(err, store.ErrNotFound):
+		a.deletedMeanwhile(w, r, sess, key, src)
+		return
 	case err != nil:
-		a.storeFailed(w, r, err, "The file was deleted meanwhile; restore it from the trash first.")
+		a.storeFailed(w, r, err, "")
 		return
 	}
 	a.changed(ctx, key)
@@ -100,6 +112,12 @@ type sourceData struct {
 
 func (a *Admin) renderSource(w http.ResponseWriter, r *http.Request, sess auth.Session, key, src, etag, problem string) {
 	a.renderSourceStatus(w, r, sess, key, src, etag, "This file cannot be read as a post or page: "+problem+". Fix it here as text.", http.StatusOK)
+}
+
+// deletedMeanwhile shows the author's text when the file it was meant for
+// has been deleted since: saving it makes the file again.
+func (a *Admin) deletedMeanwhile(w http.ResponseWriter, r *http.Request, sess auth.Session, key, text string) {
+	a.renderSourceStatus(w, r, sess, key, text, "", "This file was deleted (it is in the trash) while you were editing it, so nothing was saved. Save here to make it again with your text.", http.StatusConflict)
 }
 
 func (a *Admin) renderSourceStatus(w http.ResponseWriter, r *http.Request, sess auth.Session, key, src, etag, problem string, status int) {

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/content"
@@ -240,6 +239,3 @@ func (a *Admin) storeFailed(w http.ResponseWriter, r *http.Request, err error, n
 		a.fail(w, r, http.StatusInternalServerError, "Something went wrong reading or writing the site's storage; the server's log says what.")
 	}
 }
-
-// stamp is the time shown in "Saved draft at 14:02".
-func (a *Admin) stamp(t time.Time) string { return t.In(a.location()).Format("15:04:05") }

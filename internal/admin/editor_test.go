@@ -372,3 +372,24 @@ func TestDashboardFiltersByStateAndTitle(t *testing.T) {
 	_, page = b.get("/admin?q=COMING")
 	wantContains(t, page, "Coming soon", "1 of 3 posts")
 }
+
+func TestAFileDeletedDuringAConflictKeepsTheText(t *testing.T) {
+	ts := newTestSite(t, nil)
+	b := ts.loggedIn(t)
+	form := b.editorForm("posts/hello.md")
+	res, _ := b.post("/admin/delete", url.Values{"key": {"posts/hello.md"}, "etag": {form.Get("etag")}})
+	wantStatus(t, res, "", http.StatusSeeOther)
+
+	// Keep mine, from a conflict page shown before the delete.
+	res, page := b.post("/admin/resolve", url.Values{"key": {"posts/hello.md"}, "etag": {form.Get("etag")}, "action": {"mine"},
+		"src": {"---\ntitle: Hello\ndate: 2026-01-10\n---\n\nWords that must survive.\n"}})
+	wantStatus(t, res, page, http.StatusConflict)
+	wantContains(t, page, "was deleted", "Words that must survive.")
+	v := formValues(page)
+	v.Set("src", textareaValue(t, page, "src"))
+	res, page = b.post("/admin/resolve", v)
+	wantStatus(t, res, page, http.StatusSeeOther)
+	if got := ts.read(t, "posts/hello.md"); !strings.Contains(got, "Words that must survive.") {
+		t.Errorf("the file is\n%s", got)
+	}
+}

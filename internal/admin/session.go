@@ -219,7 +219,7 @@ func safeNext(next string) string {
 		return home
 	}
 	clean := path.Clean(u.Path)
-	if clean != home && !strings.HasPrefix(clean, home+"/") || clean == "/admin/login" {
+	if (clean != home && !strings.HasPrefix(clean, home+"/")) || clean == "/admin/login" {
 		return home
 	}
 	u.Path, u.RawPath, u.Fragment = clean, "", ""

@@ -207,7 +207,9 @@
       if (pendingNew && pendingNew.fields === saved) dropLocal(`grail-draft:new-${kind}`);
     }
     const local = readLocal();
-    if (!local || local.fields === saved) {
+    // The server kept it too and offers it already: one offer is enough.
+    const serverOffers = document.querySelector('.offer') !== null;
+    if (!local || local.fields === saved || serverOffers) {
       dropLocal();
       return;
     }

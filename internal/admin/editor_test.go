@@ -393,3 +393,19 @@ func TestAFileDeletedDuringAConflictKeepsTheText(t *testing.T) {
 		t.Errorf("the file is\n%s", got)
 	}
 }
+
+func TestABrokenFileIsEditedAsText(t *testing.T) {
+	ts := newTestSite(t, map[string]string{"posts/broken.md": "---\ntitle: Broken\ndate: someday\n---\n\nStill mine.\n"})
+	b := ts.loggedIn(t)
+	_, dash := b.get("/admin")
+	wantContains(t, dash, "Files that are not on the site", "posts/broken.md")
+	res, page := b.get("/admin/edit?key=posts%2Fbroken.md")
+	wantStatus(t, res, page, http.StatusOK)
+	wantContains(t, page, "cannot be read as a post or page", "is not a date", "Still mine.")
+	v := formValues(page)
+	v.Set("src", strings.Replace(textareaValue(t, page, "src"), "someday", "2026-02-03", 1))
+	res, page = b.post("/admin/resolve", v)
+	wantStatus(t, res, page, http.StatusSeeOther)
+	res, _ = b.public("/blog/broken")
+	wantStatus(t, res, "", http.StatusOK)
+}

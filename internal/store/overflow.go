@@ -1,0 +1,135 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"mime"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/uuid"
+	"gocloud.dev/blob"
+)
+
+// overflowDir holds response bodies too large for a Lambda front door.
+// They are scratch: read once through a signed URL, then expired by the
+// bucket's lifecycle rule.
+const overflowDir = "_grail/overflow/"
+
+// DefaultOverflowTTL is how long an overflow URL stays valid: long
+// enough for a client to follow the redirect, short enough that a leaked
+// URL is soon useless.
+const DefaultOverflowTTL = 60 * time.Second
+
+// Overflow keeps response bodies too large for the front door in the
+// store and hands out signed URLs for them. It implements
+// lambdahttp.Overflow.
+type Overflow struct {
+	s   *Store
+	ttl time.Duration
+}
+
+// Overflow returns the store's overflow, whose URLs are valid for ttl
+// (DefaultOverflowTTL if ttl is zero).
+func (s *Store) Overflow(ttl time.Duration) *Overflow {
+	if ttl <= 0 {
+		ttl = DefaultOverflowTTL
+	}
+	return &Overflow{s: s, ttl: ttl}
+}
+
+// Spill stores body under _grail/overflow/<uuid>.<ext> with its content
+// type and encoding, and returns a signed URL that serves it as the
+// handler meant it. Stores that cannot sign URLs (folders) refuse before
+// writing anything.
+func (o *Overflow) Spill(ctx context.Context, body []byte, contentType, contentEncoding string) (string, error) {
+	sg, ok := o.s.b.(signer)
+	if !ok {
+		return "", ErrNoSignedURLs
+	}
+	key := overflowDir + uuid.NewString() + extensionFor(contentType)
+	if err := writeEncoded(ctx, o.s.b, key, body, contentType, contentEncoding); err != nil {
+		return "", err
+	}
+	return sg.SignedURL(ctx, key, o.ttl)
+}
+
+// writeEncoded writes an object with a Content-Encoding, which the
+// backend interface has no room for: only the overflow needs one.
+func writeEncoded(ctx context.Context, b backend, key string, body []byte, contentType, contentEncoding string) error {
+	bb, ok := b.(*blobBackend)
+	if !ok {
+		_, err := b.Write(ctx, key, body, WriteOptions{ContentType: contentType})
+		return err
+	}
+	var err error
+	if bb.s3 != nil {
+		_, err = bb.s3.PutObject(ctx, &s3.PutObjectInput{
+			Bucket:          aws.String(bb.bucket),
+			Key:             aws.String(key),
+			Body:            bytes.NewReader(body),
+			ContentType:     optional(contentType),
+			ContentEncoding: optional(contentEncoding),
+		})
+	} else {
+		err = bb.b.WriteAll(ctx, key, body, &blob.WriterOptions{ContentType: contentType, ContentEncoding: contentEncoding})
+	}
+	if err != nil {
+		return bb.mapError("overflow "+key, err)
+	}
+	return nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// commonExtensions name the types grail itself serves. The system's MIME
+// table is only a fallback: it differs between machines (the Lambda
+// runtime has almost none), and the name should not.
+var commonExtensions = map[string]string{
+	"text/html":                ".html",
+	"text/plain":               ".txt",
+	"text/css":                 ".css",
+	"text/xml":                 ".xml",
+	"text/markdown":            ".md",
+	"application/xml":          ".xml",
+	"application/json":         ".json",
+	"application/javascript":   ".js",
+	"text/javascript":          ".js",
+	"application/atom+xml":     ".atom",
+	"application/rss+xml":      ".rss",
+	"application/pdf":          ".pdf",
+	"application/zip":          ".zip",
+	"application/gzip":         ".gz",
+	"application/octet-stream": ".bin",
+	"image/png":                ".png",
+	"image/jpeg":               ".jpg",
+	"image/gif":                ".gif",
+	"image/webp":               ".webp",
+	"image/avif":               ".avif",
+	"image/svg+xml":            ".svg",
+	"audio/mpeg":               ".mp3",
+	"video/mp4":                ".mp4",
+	"font/woff2":               ".woff2",
+}
+
+// extensionFor picks the file extension of an overflow object, so that
+// whoever saves the download gets a usable name.
+func extensionFor(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ".bin"
+	}
+	if ext, ok := commonExtensions[mt]; ok {
+		return ext
+	}
+	if exts, _ := mime.ExtensionsByType(mt); len(exts) > 0 {
+		return exts[0]
+	}
+	return ".bin"
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/grailblog/grail/internal/admin"
 	"github.com/grailblog/grail/internal/auth"
+	"github.com/grailblog/grail/internal/jobs"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/web"
@@ -21,6 +23,7 @@ type app struct {
 	store  *store.Store
 	loader *site.Loader
 	web    *web.Server
+	jobs   *jobs.Manager
 	log    *slog.Logger
 	// stale is true when the site was loaded from the index snapshot and
 	// has yet to be compared with the sources.
@@ -30,6 +33,9 @@ type app struct {
 // appOptions are what differs between the ways of running grail.
 type appOptions struct {
 	trustForwardedProto bool
+	// jobs says where jobs run (Dispatch) and how long requests wait for
+	// them; the zero value runs them in this process (a.jobs.Work).
+	jobs jobs.Options
 }
 
 // openApp opens the store at location, loads the site (from the index
@@ -51,13 +57,14 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 	if len(s.Problems) > 0 {
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
+	a.jobs = newJobs(st, log, o.jobs)
 	adm, err := newAdmin(ctx, st, a.loader, log, o)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto,
-		Mounts: []web.Mount{{Prefix: "/admin", Handler: adm}}})
+		Mounts: []web.Mount{{Prefix: "/admin", Handler: adm}, {Prefix: "/jobs", Handler: a.jobs.Handler()}}})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -75,6 +82,14 @@ func newAdmin(ctx context.Context, st *store.Store, loader *site.Loader, log *sl
 		log.Warn("no session key, so nobody can log in to /admin", "err", err)
 	}
 	return admin.New(admin.Options{Store: st, Loader: loader, Users: auth.NewUsers(st), Sessions: sessions, Log: log})
+}
+
+// newJobs makes the job manager. GRAIL_TEST_JOBS=1 adds the sleep job,
+// which only tests need (see internal/jobs/sleep.go).
+func newJobs(st *store.Store, log *slog.Logger, o jobs.Options) *jobs.Manager {
+	o.Log = log
+	o.TestJobs = os.Getenv("GRAIL_TEST_JOBS") == "1"
+	return jobs.New(st, o)
 }
 
 func (a *app) Close() error { return a.store.Close() }

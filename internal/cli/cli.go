@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -52,6 +53,9 @@ func commands() []command {
 
 // Main runs grail with args (without the program name) and returns the exit status.
 func Main(ctx context.Context, args []string, stdio Stdio) int {
+	if len(args) == 0 && os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		return exitStatus(runLambda(ctx, stdio), "lambda", stdio) // the bootstrap of a Lambda function
+	}
 	if len(args) == 0 {
 		printHelp(stdio.Err)
 		return 2

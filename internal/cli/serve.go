@@ -16,15 +16,20 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdio Stdio) error {
-	fs := newFlagSet("serve", "[--addr HOST:PORT] [--demo] [SITE]", stdio)
+	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--demo] [SITE]", stdio)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "serve the built-in demo blog")
 	accessLog := fs.Bool("access-log", true, "log every request")
+	rateLimit := fs.Float64("rate", 20, "requests a second one client address may make, sustained; 0 turns the limit off")
+	burst := fs.Int("burst", 100, "requests one client address may make at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
 		return usageError("serve takes one SITE, got %d", fs.NArg())
+	}
+	if *rateLimit < 0 || *burst < 1 {
+		return usageError("--rate must be 0 or more and --burst at least 1")
 	}
 	log := newLogger(stdio)
 	location, cleanup, err := siteLocation(fs.Arg(0), *demoFlag)
@@ -39,12 +44,19 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	defer a.Close()
 	go a.watch(ctx)
+	ctx, stop := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { a.jobs.Work(ctx, 2); close(jobsDone) }()
+	defer func() { stop(); <-jobsDone }() // jobs record how they ended before the store closes
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	var h http.Handler = a.web
+	if *rateLimit > 0 {
+		h = web.Throttle(h, web.ThrottleOptions{Rate: *rateLimit, Burst: *burst})
+	}
 	if *accessLog {
 		h = web.AccessLog(h, log)
 	}

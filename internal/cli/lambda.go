@@ -1,0 +1,281 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/logging"
+
+	"github.com/grailblog/grail/internal/jobs"
+	"github.com/grailblog/grail/internal/lambdahttp"
+)
+
+// lambdaConfig is GRAIL_CONFIG: the JSON the deploy stack writes
+// (deploy/lib/grail-stack.ts; docs/deploy.md lists the fields), plus
+// settings the stack leaves to their defaults.
+type lambdaConfig struct {
+	Site               string `json:"site"`
+	TrustForwardedHost bool   `json:"trustForwardedHost"`
+	StripBasePath      string `json:"stripBasePath"`
+	KeepStage          bool   `json:"keepStage"`
+	OriginSecretHeader string `json:"originSecretHeader"`
+	OriginSecret       string `json:"originSecret"`
+
+	// JobWait is how long a request waits for a job before answering 303
+	// (default 25 s, under API Gateway's 29–30 s).
+	JobWait jsonDuration `json:"jobWait"`
+	// OverflowTTL is how long the URL of an oversized response is valid
+	// (default 60 s).
+	OverflowTTL jsonDuration `json:"overflowTTL"`
+}
+
+// jsonDuration is a duration written as Go spells it: "25s", "1m".
+type jsonDuration time.Duration
+
+func (d *jsonDuration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a duration is a string such as \"25s\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return fmt.Errorf("%q is not a duration such as \"25s\"", s)
+	}
+	*d = jsonDuration(v)
+	return nil
+}
+
+// readLambdaConfig reads GRAIL_CONFIG, or takes the site alone from
+// GRAIL_SITE.
+func readLambdaConfig() (lambdaConfig, error) {
+	var c lambdaConfig
+	if raw := os.Getenv("GRAIL_CONFIG"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return c, fmt.Errorf("GRAIL_CONFIG: %w", err)
+		}
+	}
+	if c.Site == "" {
+		c.Site = os.Getenv("GRAIL_SITE")
+	}
+	if c.Site == "" {
+		return c, errors.New(`no site: set GRAIL_CONFIG to {"site": "s3://BUCKET?region=…"} or GRAIL_SITE to the bucket URL`)
+	}
+	if c.OriginSecret != "" && c.OriginSecretHeader == "" {
+		return c, errors.New("GRAIL_CONFIG: originSecret needs originSecretHeader, the header that carries it")
+	}
+	return c, nil
+}
+
+// runLambda serves the site as a Lambda function until the runtime stops
+// it. A function that cannot start tells the Runtime API why, so the
+// failed invocation carries the reason rather than a bare exit status.
+func runLambda(ctx context.Context, stdio Stdio) error {
+	log := slog.New(slog.NewJSONHandler(stdio.Err, nil)) // CloudWatch keeps stderr
+	start := time.Now()
+	fn, err := newLambdaFunction(ctx, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		reportInitError(ctx, os.Getenv("AWS_LAMBDA_RUNTIME_API"), err)
+		return err
+	}
+	log.Info("ready", "took", time.Since(start).Round(time.Millisecond))
+	lambda.StartWithOptions(fn, lambda.WithContext(ctx)) // exits the process when the Runtime API goes away
+	return nil
+}
+
+// lambdaFunction is the function's handler: the site, as grail serve
+// serves it, behind the event adapter, and the jobs the site starts.
+type lambdaFunction struct {
+	app     *app
+	adapter *lambdahttp.Adapter
+	log     *slog.Logger
+	// checked is when the store was last looked at for other servers'
+	// changes (Unix nanoseconds); failing remembers whether that failed.
+	checked atomic.Int64
+	failing atomic.Bool
+}
+
+func newLambdaFunction(ctx context.Context, log *slog.Logger) (*lambdaFunction, error) {
+	c, err := readLambdaConfig()
+	if err != nil {
+		return nil, err
+	}
+	jobWait := time.Duration(c.JobWait)
+	a, err := openApp(ctx, c.Site, log, appOptions{
+		trustForwardedProto: true, // CloudFront and the front doors set it
+		jobs: jobs.Options{
+			Dispatch:  jobs.InvokeSelf(&lazyLambda{}, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
+			StartWait: jobWait,
+			PollWait:  jobWait,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	var h http.Handler = a.web
+	trustHost := c.TrustForwardedHost
+	if trustHost && c.OriginSecret != "" {
+		h = originGuard{h: h, header: c.OriginSecretHeader, secret: c.OriginSecret}
+		trustHost = false // the guard decides, request by request
+	}
+	f := &lambdaFunction{app: a, log: log}
+	f.adapter = lambdahttp.New(h, lambdahttp.Options{
+		TrustForwardedHost: trustHost,
+		StripBasePath:      c.StripBasePath,
+		KeepStage:          c.KeepStage,
+		Overflow:           a.store.Overflow(time.Duration(c.OverflowTTL)),
+		Logger:             log,
+	})
+	// The site was read just now: the first look for changes is due one
+	// refresh interval from here.
+	f.checked.Store(time.Now().UnixNano())
+	return f, nil
+}
+
+// Invoke handles one invocation: a job this function started (see
+// jobs.InvokeSelf), or else an HTTP event.
+//
+// Lambda freezes the process between invocations, so nothing may run in
+// the background: a goroutine would stop mid-request to the store and
+// resume, perhaps hours later, on a dead connection. Whatever keeps the
+// site current therefore happens here, inside an invocation.
+//
+// After a cold start the site comes from the index snapshot, and the full
+// comparison with the sources that grail serve makes in the background
+// is skipped: it lists every source (seconds, for a large bucket), which
+// would either hold up the first reader or be frozen half-way. The index
+// is kept current by everything that writes to the bucket (the admin,
+// grail push), so it is what the sources say; files changed behind
+// grail's back show once something writes the index again.
+func (f *lambdaFunction) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	f.refreshIfDue(ctx)
+	if id, ok := jobs.JobPayload(payload); ok {
+		if err := f.app.jobs.Run(ctx, id); err != nil {
+			f.log.Warn("job not run", "job", id, "err", err)
+		}
+		// Never an error: Lambda would retry the invocation, and the
+		// job's outcome is in its record already.
+		return []byte(`{}`), nil
+	}
+	return f.adapter.Invoke(ctx, payload)
+}
+
+// refreshTimeout bounds the look for changes; beyond it the request is
+// served from memory.
+const refreshTimeout = 2 * time.Second
+
+// refreshIfDue looks for other servers' changes (one HEAD request on the
+// index) when the refresh interval has passed since the last look. A
+// store that cannot be reached costs one request at most refreshTimeout
+// per interval, and never an answer: the site in memory is served.
+func (f *lambdaFunction) refreshIfDue(ctx context.Context) {
+	now := time.Now().UnixNano()
+	last := f.checked.Load()
+	if now-last < int64(f.app.loader.Current().Config.Refresh.Std()) || !f.checked.CompareAndSwap(last, now) {
+		return // not due, or another invocation is looking
+	}
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	err := f.app.refresh(ctx)
+	switch wasFailing := f.failing.Swap(err != nil); {
+	case err != nil && !wasFailing:
+		f.log.Warn("cannot check the store for changes; serving what is in memory", "err", err)
+	case err == nil && wasFailing:
+		f.log.Info("the store is reachable again")
+	}
+}
+
+// originGuard believes X-Forwarded-Host only on requests that carry the
+// origin secret, which CloudFront adds to every request it forwards: a
+// caller of the front door's own address could otherwise choose the host
+// written into absolute links (and cached). The secret is taken out of
+// the request before the site sees it, so no log or page can show it.
+type originGuard struct {
+	h              http.Handler
+	header, secret string
+}
+
+func (g originGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get(g.header)
+	r.Header.Del(g.header)
+	if subtle.ConstantTimeCompare([]byte(got), []byte(g.secret)) == 1 {
+		if host := forwardedHost(r.Header.Get("X-Forwarded-Host")); host != "" {
+			r.Host = host
+		}
+	}
+	g.h.ServeHTTP(w, r)
+}
+
+// forwardedHost returns the first host of an X-Forwarded-Host list if it
+// is a plain host name or address with an optional port, else "".
+func forwardedHost(v string) string {
+	v, _, _ = strings.Cut(v, ",")
+	v = strings.TrimSpace(v)
+	for _, c := range []byte(v) {
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'
+		if !ok {
+			return ""
+		}
+	}
+	return v
+}
+
+// lazyLambda is a Lambda client made on first use: most invocations
+// start no job, and loading the AWS configuration is time a cold start
+// need not spend.
+type lazyLambda struct {
+	once   sync.Once
+	client *lambdasdk.Client
+	err    error
+}
+
+func (l *lazyLambda) Invoke(ctx context.Context, in *lambdasdk.InvokeInput, optFns ...func(*lambdasdk.Options)) (*lambdasdk.InvokeOutput, error) {
+	l.once.Do(func() {
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithLogger(logging.Nop{}))
+		if err != nil {
+			l.err = fmt.Errorf("AWS configuration: %w", err)
+			return
+		}
+		l.client = lambdasdk.NewFromConfig(cfg, func(o *lambdasdk.Options) {
+			// For tests only: a stand-in for the Lambda API, since the
+			// Runtime API emulator has no Invoke of its own.
+			if ep := os.Getenv("GRAIL_LAMBDA_ENDPOINT"); ep != "" {
+				o.BaseEndpoint = &ep
+			}
+		})
+	})
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.client.Invoke(ctx, in, optFns...)
+}
+
+// reportInitError posts err to the Runtime API's init error endpoint.
+func reportInitError(ctx context.Context, api string, err error) {
+	body, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "InitError"})
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, rerr := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+api+"/2018-06-01/runtime/init/error", bytes.NewReader(body))
+	if rerr != nil {
+		return
+	}
+	req.Header.Set("Lambda-Runtime-Function-Error-Type", "InitError")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+}

@@ -64,7 +64,7 @@ type Doc struct {
 	// came from an index and the body has not been read yet.
 	Body []byte `json:"-"`
 	// BodyLine is the line of the file where Body starts.
-	BodyLine int `json:"bodyLine,omitempty"`
+	BodyLine int `json:"-"`
 
 	// ETag identifies the version of the source this Doc was parsed from.
 	ETag string `json:"-"`

@@ -6,6 +6,7 @@ package site
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +50,7 @@ type Site struct {
 	aliases    map[string]string
 	// reportedTag remembers tag spellings already reported as merged.
 	reportedTag map[string]bool
+	tagSlugs    map[string]string // while building: name → slug
 }
 
 // Category is a node of the category tree.
@@ -147,6 +149,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		tags:        map[string]*Tag{},
 		aliases:     map[string]string{},
 		reportedTag: map[string]bool{},
+		tagSlugs:    map[string]string{},
 		Categories:  &Category{},
 	}
 	visible := s.pickVisible(docs, now)
@@ -157,8 +160,10 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 			s.Posts = append(s.Posts, d)
 		}
 	}
-	sort.SliceStable(s.Posts, func(i, j int) bool { return newer(s.Posts[i], s.Posts[j]) })
-	sort.SliceStable(s.Pages, func(i, j int) bool { return s.Pages[i].Title < s.Pages[j].Title })
+	slices.SortStableFunc(s.Posts, byNewest)
+	slices.SortStableFunc(s.Pages, func(a, b *content.Doc) int { return strings.Compare(a.Title, b.Title) })
+	s.postIndex = make(map[*content.Doc]int, len(s.Posts))
+	s.byPath = make(map[string]*content.Doc, len(visible))
 	for i, p := range s.Posts {
 		s.postIndex[p] = i
 		s.byPath[s.URL(p)] = p
@@ -181,20 +186,21 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 	return s
 }
 
-func newer(a, b *content.Doc) bool {
-	if !a.Date.Equal(b.Date) {
-		return a.Date.After(b.Date)
+// byNewest orders posts newest first, then by slug.
+func byNewest(a, b *content.Doc) int {
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
 	}
-	return a.Slug < b.Slug
+	return strings.Compare(a.Slug, b.Slug)
 }
 
 // pickVisible drops drafts and scheduled docs (noting when the next one is
 // due) and settles slug clashes: the file whose key sorts first wins, so
 // every server picks the same one, and both files are reported.
 func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
-	sorted := append([]*content.Doc(nil), docs...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
-	owner := map[string]*content.Doc{}
+	sorted := slices.Clone(docs)
+	slices.SortFunc(sorted, func(a, b *content.Doc) int { return strings.Compare(a.Key, b.Key) })
+	owner := make(map[string]*content.Doc, len(docs))
 	var out []*content.Doc
 	for _, d := range sorted {
 		if d.Draft {
@@ -226,21 +232,24 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 }
 
 func (s *Site) indexCategories(p *content.Doc) {
-	seen := map[*Category]bool{}
+	var seen []*Category // a post in a/b and a/c is listed once under a
 	for i, path := range p.Categories {
 		names := strings.Split(p.CategoryNames[i], "/")
 		node := s.Categories
+		end := 0
 		for depth, slug := range strings.Split(path, "/") {
-			full := strings.Join(strings.Split(path, "/")[:depth+1], "/")
+			end += len(slug)
+			full := path[:end]
+			end++ // the slash
 			child, ok := s.categories[full]
 			if !ok {
 				child = &Category{Slug: slug, Name: names[depth], Path: full, Parent: node}
 				node.Children = append(node.Children, child)
 				s.categories[full] = child
 			}
-			if !seen[child] {
+			if !slices.Contains(seen, child) {
 				child.Posts = append(child.Posts, p)
-				seen[child] = true
+				seen = append(seen, child)
 			}
 			node = child
 		}
@@ -257,7 +266,11 @@ var tagSigns = strings.NewReplacer("+", " plus ", "#", " sharp ")
 
 func (s *Site) indexTags(p *content.Doc) {
 	for _, name := range p.Tags {
-		slug := TagSlug(name)
+		slug, ok := s.tagSlugs[name]
+		if !ok { // Slugify is slow next to a map; a site has few distinct tags
+			slug = TagSlug(name)
+			s.tagSlugs[name] = slug
+		}
 		if slug == "" {
 			continue
 		}

@@ -44,6 +44,8 @@ func commands() []command {
 		{"new", "start a new post", runNew},
 		{"check", "list every problem in the content", runCheck},
 		{"deploy", "stand the AWS stack up, or tear it down", runDeploy},
+		{"push", "copy a site into a bucket, only what changed", runPush},
+		{"pull", "copy a site out of a bucket, only what changed", runPull},
 		{"user", "add, list, change or remove accounts", runUser},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", nil},

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -22,9 +21,10 @@ import (
 type app struct {
 	store  *store.Store
 	loader *site.Loader
-	web    *web.Server
-	jobs   *jobs.Manager
-	log    *slog.Logger
+	web      *web.Server
+	jobs     *jobs.Manager
+	sessions *auth.Sessions
+	log      *slog.Logger
 	// stale is true when the site was loaded from the index snapshot and
 	// has yet to be compared with the sources.
 	stale bool
@@ -58,7 +58,8 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
 	a.jobs = newJobs(st, log, o.jobs)
-	adm, err := newAdmin(ctx, st, a.loader, log, o)
+	a.sessions = newSessions(ctx, st, log, o)
+	adm, err := admin.New(admin.Options{Store: st, Loader: a.loader, Users: auth.NewUsers(st), Sessions: a.sessions, Log: log})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -72,16 +73,16 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 	return a, nil
 }
 
-// newAdmin builds the writer's pages at /admin. A store where the session
-// key cannot be read or made (a read-only one) still serves readers; only
-// logging in fails, and the log says why.
-func newAdmin(ctx context.Context, st *store.Store, loader *site.Loader, log *slog.Logger, o appOptions) (*admin.Admin, error) {
+// newSessions reads the key that signs the writers' sessions. A store
+// where it cannot be read or made (a read-only one) still serves readers;
+// only logging in to /admin fails, and the log says why.
+func newSessions(ctx context.Context, st *store.Store, log *slog.Logger, o appOptions) *auth.Sessions {
 	sessions := auth.NewSessions(st)
 	sessions.TrustForwardedProto = o.trustForwardedProto
 	if err := sessions.Load(ctx); err != nil {
 		log.Warn("no session key, so nobody can log in to /admin", "err", err)
 	}
-	return admin.New(admin.Options{Store: st, Loader: loader, Users: auth.NewUsers(st), Sessions: sessions, Log: log})
+	return sessions
 }
 
 // newJobs makes the job manager. GRAIL_TEST_JOBS=1 adds the sleep job,
@@ -107,14 +108,15 @@ func (a *app) reload(ctx context.Context) {
 	a.afterChange(ctx, changed, "site reloaded")
 }
 
-// refresh looks for changes made by other servers (a cheap check).
+// refresh looks for changes made by other servers (a cheap check), and
+// for a rotated session key.
 func (a *app) refresh(ctx context.Context) error {
 	changed, err := a.loader.Refresh(ctx)
 	if err != nil {
 		return err
 	}
 	a.afterChange(ctx, changed, "site changed on another server")
-	return nil
+	return a.sessions.Reload(ctx)
 }
 
 func (a *app) afterChange(ctx context.Context, changed bool, msg string) {
@@ -135,13 +137,28 @@ func (a *app) watch(ctx context.Context) {
 	if a.stale { // loaded from the index snapshot: catch up with the sources
 		a.reload(ctx)
 	}
-	err := a.store.Watch(ctx, func() { a.reload(ctx) })
-	if errors.Is(err, store.ErrCannotWatch) {
+	if !a.store.CanWatch() {
 		a.poll(ctx)
 		return
 	}
-	if err != nil {
+	go a.keepSessionKey(ctx) // the folder watcher leaves grail's own _grail/ alone
+	if err := a.store.Watch(ctx, func() { a.reload(ctx) }); err != nil {
 		a.log.Error("watch site", "err", err)
+	}
+}
+
+// keepSessionKey picks up a rotated session key (someone deleted
+// _grail/secret, ending every session) and retries a Load that failed.
+func (a *app) keepSessionKey(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(a.loader.Current().Config.Refresh.Std()):
+		}
+		if err := a.sessions.Reload(ctx); err != nil {
+			a.log.Warn("cannot check the session key; keeping the one in memory", "err", err)
+		}
 	}
 }
 

@@ -14,6 +14,13 @@ import (
 // ErrCannotWatch: the store cannot report changes; poll it instead.
 var ErrCannotWatch = errors.New("store cannot be watched")
 
+// CanWatch reports whether Watch works for this store (a folder), or the
+// store must be polled for changes (a bucket).
+func (s *Store) CanWatch() bool {
+	_, ok := s.b.(*dirBackend)
+	return ok
+}
+
 // Watch calls onChange soon after anything in a site folder changes
 // (events are gathered for a moment, so saving ten files is one call).
 // It returns when ctx is done. Bucket stores return ErrCannotWatch.

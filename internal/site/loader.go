@@ -39,6 +39,8 @@ type Loader struct {
 	cfg    config.Config
 	// indexETag is the version of the index snapshot this state matches.
 	indexETag string
+	// sources keeps recently rendered source files (see sourceCache).
+	sources *sourceCache
 }
 
 type parsedSource struct {
@@ -55,7 +57,7 @@ func NewLoader(src Source, log *slog.Logger, now func() time.Time) *Loader {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Loader{src: src, log: log, now: now, parsed: map[string]parsedSource{}}
+	return &Loader{src: src, log: log, now: now, parsed: map[string]parsedSource{}, sources: newSourceCache(32 << 20)}
 }
 
 // Current returns the snapshot to serve. When a scheduled post has come
@@ -293,11 +295,22 @@ func (l *Loader) Lead(ctx context.Context, d *content.Doc) ([]byte, error) {
 	return full.Lead, nil
 }
 
-// full parses d's source again, body included.
+// full parses d's source again, body included. The source comes from
+// memory when the version d was indexed from is there; if the store cannot
+// be reached, an older version in memory is better than no page.
 func (l *Loader) full(ctx context.Context, d *content.Doc) (*content.Doc, error) {
-	data, _, err := l.src.Read(ctx, d.Key)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", d.Key, err)
+	data, etag, cached := l.sources.get(d.Key)
+	if !cached || etag != d.ETag {
+		fetched, info, err := l.src.Read(ctx, d.Key)
+		switch {
+		case err == nil:
+			data = fetched
+			l.sources.put(d.Key, info.ETag, data)
+		case cached && errors.Is(err, store.ErrUnavailable):
+			l.log.Warn("store unreachable; showing the last version read", "key", d.Key, "err", err)
+		default:
+			return nil, fmt.Errorf("read %s: %w", d.Key, err)
+		}
 	}
 	fresh, problems := content.Parse(d.Key, d.Kind, data, l.location())
 	if fresh == nil {

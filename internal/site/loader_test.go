@@ -478,3 +478,37 @@ func TestLoaderConcurrentReaders(t *testing.T) {
 		t.Errorf("final site: %v", keys(s.Posts))
 	}
 }
+
+// TestBodyFromMemoryWhileStoreDown: a page rendered once can be rendered
+// again from memory, and while the store cannot be reached an older
+// version in memory is shown rather than nothing.
+func TestBodyFromMemoryWhileStoreDown(t *testing.T) {
+	ctx := context.Background()
+	src := newFakeSource(map[string]string{"posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nBody of A.\n"})
+	l := NewLoader(src, nil, nil)
+	if _, err := l.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	body, err := l.Body(ctx, l.Current().ByPath("/blog/a"))
+	if err != nil || !strings.Contains(string(body), "Body of A.") {
+		t.Fatalf("%q, %v", body, err)
+	}
+	reads := src.reads["posts/a.md"]
+	if _, err := l.Body(ctx, l.Current().ByPath("/blog/a")); err != nil || src.reads["posts/a.md"] != reads {
+		t.Errorf("a second render read the store again (%d more reads, %v)", src.reads["posts/a.md"]-reads, err)
+	}
+
+	src.put("posts/a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nBody of A, edited.\n")
+	if _, err := l.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src.failing["posts/a.md"] = fmt.Errorf("connection refused: %w", store.ErrUnavailable)
+	body, err = l.Body(ctx, l.Current().ByPath("/blog/a"))
+	if err != nil || !strings.Contains(string(body), "Body of A.") {
+		t.Errorf("store down: %q, %v; want the version in memory", body, err)
+	}
+	l.sources = newSourceCache(32 << 20)
+	if _, err := l.Body(ctx, l.Current().ByPath("/blog/a")); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("nothing in memory and the store down: %v, want ErrUnavailable", err)
+	}
+}

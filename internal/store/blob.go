@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -130,7 +131,12 @@ func newS3Client(ctx context.Context, q url.Values) (*s3.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration: %w", err)
 	}
-	s3Opts = append(s3Opts, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
+	s3Opts = append(s3Opts, func(o *s3.Options) {
+		o.DisableLogOutputChecksumValidationSkipped = true
+		// A reader waits while the SDK retries: three tries, with pauses
+		// of at most half a second, then the store is called unavailable.
+		o.Retryer = retry.AddWithMaxBackoffDelay(retry.NewStandard(), 500*time.Millisecond)
+	})
 	return s3.NewFromConfig(cfg, s3Opts...), nil
 }
 

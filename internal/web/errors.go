@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"path"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/store"
 )
 
 func htmlEscape(s string) string { return template.HTMLEscapeString(s) }
@@ -95,6 +97,13 @@ func editDistance(a, b string, limit int) int {
 // serverError logs the cause for the operator and shows the reader a
 // themed page with no detail.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		s.log.Warn("store unreachable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "30")
+		s.errorPage(w, r, http.StatusServiceUnavailable, "Temporarily unavailable",
+			"This page cannot be shown right now. Please try again in a minute.")
+		return
+	}
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
 		"The server could not show this page. The problem has been logged; please try again in a moment.")

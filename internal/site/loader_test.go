@@ -346,9 +346,15 @@ func TestLoaderBodyIsLazy(t *testing.T) {
 		t.Errorf("leads known at load were read again: %v", reads)
 	}
 
+	// A body read once is kept in memory: it is not read again, even if
+	// the file went away (the next reload drops the post).
 	fs.remove("posts/a.md")
-	if _, err := l.Body(ctx, d); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Body of a deleted file: %v, want ErrNotFound", err)
+	if body, err := l.Body(ctx, d); err != nil || !strings.Contains(string(body), "First paragraph") {
+		t.Errorf("Body from memory: %q, %v", body, err)
+	}
+	fs.remove("posts/code.md")
+	if _, err := l.Body(ctx, l.Current().ByPath("/blog/code")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Body of a deleted file never read: %v, want ErrNotFound", err)
 	}
 }
 

@@ -24,7 +24,7 @@ const stateDir = "_grail/"
 // a copy leaves them behind: the index snapshot (rebuilt after a copy from
 // the copied sources), responses parked for the Lambda front door, and
 // background jobs' scratch space.
-var derivedPrefixes = []string{indexKey, stateDir + "overflow/", stateDir + "jobs/"}
+var derivedPrefixes = []string{indexKey, overflowDir, jobsDir}
 
 func derived(key string) bool {
 	for _, p := range derivedPrefixes {

@@ -7,9 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -60,13 +58,9 @@ func NewMarkdown(unsafeHTML bool) *Markdown {
 			extension.TaskList,
 			extension.Typographer,
 			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
-			highlighting.NewHighlighting(
-				highlighting.WithFormatOptions(html.WithClasses(true), html.ClassPrefix("hl-"), html.WithPreWrapper(focusablePre{})),
-				highlighting.WithGuessLanguage(false),
-			),
 		),
 		goldmark.WithRendererOptions(append(htmlOpts,
-			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100)))...),
+			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100)))...),
 	)
 	return &Markdown{md: md}
 }
@@ -240,23 +234,4 @@ func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		return ast.WalkContinue, nil
 	})
-}
-
-// focusablePre wraps code in a <pre> that keyboard users can reach: a long
-// line makes the block scroll sideways, and a region that scrolls must be
-// focusable to be scrolled without a mouse.
-type focusablePre struct{}
-
-func (focusablePre) Start(code bool, styleAttr string) string {
-	if code {
-		return `<pre tabindex="0"` + styleAttr + `><code>`
-	}
-	return `<pre tabindex="0"` + styleAttr + `>`
-}
-
-func (focusablePre) End(code bool) string {
-	if code {
-		return `</code></pre>`
-	}
-	return `</pre>`
 }

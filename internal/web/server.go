@@ -160,7 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if resp := s.cache.get(st.Generation, r.URL.Path); resp != nil {
-		resp.write(w, r)
+		corked(w, r, func() { resp.write(w, r) })
 		return
 	}
 	s.serveUncached(w, r, st)

@@ -1,21 +1,16 @@
 package web
 
 import (
-	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"mime"
 	"path"
-	"regexp"
-	"slices"
 	"sort"
 	"strings"
-
-	"github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 
 	"github.com/grailblog/grail/theme"
 )
@@ -72,11 +67,7 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 		body := files[name]
 		logical := strings.TrimPrefix(name, "assets/")
 		if logical == "style.css" {
-			css, err := syntaxCSS()
-			if err != nil {
-				return err
-			}
-			body = append(append(append([]byte(nil), body...), '\n'), css...)
+			body = append(append(append([]byte(nil), body...), '\n'), syntaxCSS...)
 		}
 		sum := sha256.Sum256(body)
 		ext := path.Ext(logical)
@@ -92,51 +83,13 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 	return nil
 }
 
-// syntaxCSS is the code highlighting palette: a light style, and a dark
-// one for readers whose system is in dark mode.
+// syntaxCSS is the code highlighting palette, generated from chroma's
+// github styles by TestSyntaxCSS (go test ./internal/web -run SyntaxCSS
+// -update). It is a file rather than made at start-up because chroma's
+// style registry takes milliseconds to load, on every cold start.
 //
-// The dark style has no rule for some classes the light one colours
-// (punctuation, some names); left alone they would keep their light
-// colours, dark on dark. They inherit the dark text colour instead.
-func syntaxCSS() ([]byte, error) {
-	f := html.New(html.WithClasses(true), html.ClassPrefix("hl-"))
-	var light, dark bytes.Buffer
-	if err := f.WriteCSS(&light, styles.Get("github")); err != nil {
-		return nil, err
-	}
-	if err := f.WriteCSS(&dark, styles.Get("github-dark")); err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	b.WriteString("/* Code highlighting (generated from chroma's github styles) */\n")
-	b.Write(light.Bytes())
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	b.Write(dark.Bytes())
-	for _, class := range missingClasses(light.String(), dark.String()) {
-		fmt.Fprintf(&b, ".hl-chroma .hl-%s { color: inherit }\n", class)
-	}
-	b.WriteString("}\n")
-	return b.Bytes(), nil
-}
-
-var cssClassRE = regexp.MustCompile(`\.hl-([a-z0-9]+) \{[^}]*\bcolor:`)
-
-// missingClasses lists, sorted, the classes that light gives a colour and
-// dark does not.
-func missingClasses(light, dark string) []string {
-	has := map[string]bool{}
-	for _, m := range cssClassRE.FindAllStringSubmatch(dark, -1) {
-		has[m[1]] = true
-	}
-	var out []string
-	for _, m := range cssClassRE.FindAllStringSubmatch(light, -1) {
-		if !has[m[1]] && !slices.Contains(out, m[1]) {
-			out = append(out, m[1])
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+//go:embed syntax.css
+var syntaxCSS []byte
 
 func (t *Theme) parseTemplates(files map[string][]byte) error {
 	base, ok := files["templates/base.html"]

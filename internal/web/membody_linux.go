@@ -1,0 +1,127 @@
+//go:build linux
+
+package web
+
+import (
+	"errors"
+	"io"
+	"runtime"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// zeroCopyMin is the body size from which a cached body is kept in a
+// memory file and sent with sendfile: below it, copying costs less than
+// the extra system calls.
+const zeroCopyMin = 16 << 10
+
+// memBody is a cached body kept in an anonymous in-memory file (memfd)
+// and mapped read-only: Go code reads it as a []byte, and a corked
+// connection hands it to the kernel with sendfile, which copies nothing
+// through user space. For pages of tens of kilobytes that copy was most
+// of what separated grail from a static file server.
+type memBody struct {
+	data []byte // the mapping; valid while the memBody is reachable
+	fd   int
+}
+
+// newMemBody copies b into a memory file. It returns nil if the system
+// cannot make one; the caller keeps b then.
+func newMemBody(b []byte) *memBody {
+	fd, err := unix.MemfdCreate("grail-page", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil
+	}
+	if _, err := unix.Write(fd, b); err != nil {
+		unix.Close(fd)
+		return nil
+	}
+	data, err := unix.Mmap(fd, 0, len(b), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		unix.Close(fd)
+		return nil
+	}
+	m := &memBody{data: data, fd: fd}
+	runtime.AddCleanup(m, func(r memRegion) { unix.Munmap(r.data); unix.Close(r.fd) }, memRegion{data, fd})
+	return m
+}
+
+// memRegion is what the cleanup releases; it must not point at the
+// memBody itself, or the memBody would never become unreachable.
+type memRegion struct {
+	data []byte
+	fd   int
+}
+
+// reader returns a reader of the whole body for one response.
+func (m *memBody) reader() io.Reader { return &memBodyReader{m: m} }
+
+// memBodyReader is one response's read of a memBody. A corked connection
+// recognises it and sends the file; anything else just reads it.
+type memBodyReader struct {
+	m   *memBody
+	off int
+}
+
+func (r *memBodyReader) Read(p []byte) (int, error) {
+	if r.off >= len(r.m.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.m.data[r.off:])
+	r.off += n
+	return n, nil
+}
+
+// sendBody writes the corked bytes (the response's headers) and then the
+// body with sendfile, as one segment: MSG_MORE on the headers tells the
+// kernel the body follows. Offsets are passed explicitly, so any number
+// of responses may send the same file at once.
+func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
+	sc, ok := c.Conn.(syscall.Conn)
+	if !ok {
+		return 0, errNoSendfile
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return 0, errNoSendfile
+	}
+	c.mu.Lock()
+	head := c.buf
+	c.mu.Unlock()
+	off := int64(r.off)
+	end := int64(len(r.m.data))
+	var serr error
+	err = raw.Write(func(fd uintptr) bool {
+		for len(head) > 0 {
+			n, err := unix.SendmsgN(int(fd), head, nil, nil, unix.MSG_MORE)
+			if err == unix.EAGAIN {
+				return false
+			}
+			if err != nil {
+				serr = err
+				return true
+			}
+			head = head[n:]
+		}
+		for off < end {
+			_, err := unix.Sendfile(int(fd), r.m.fd, &off, int(end-off))
+			if err == unix.EAGAIN {
+				return false
+			}
+			if err != nil {
+				serr = err
+				return true
+			}
+		}
+		return true
+	})
+	c.mu.Lock()
+	c.buf = c.buf[:0]
+	c.mu.Unlock()
+	sent := off - int64(r.off)
+	r.off = int(off)
+	return sent, errors.Join(err, serr)
+}
+
+var errNoSendfile = errors.New("connection cannot sendfile")

@@ -1,0 +1,24 @@
+//go:build !linux
+
+package web
+
+import (
+	"errors"
+	"io"
+)
+
+const zeroCopyMin = 1 << 62 // never: no memory files here
+
+type memBody struct{ data []byte }
+
+func newMemBody([]byte) *memBody { return nil }
+
+func (m *memBody) reader() io.Reader { return nil }
+
+type memBodyReader struct{}
+
+func (c *corkConn) sendBody(*memBodyReader) (int64, error) { return 0, errNoSendfile }
+
+var errNoSendfile = errors.New("connection cannot sendfile")
+
+func (*memBodyReader) Read([]byte) (int, error) { return 0, io.EOF }

@@ -19,8 +19,8 @@ import (
 // grail serve and the Lambda function build the same app, so a request is
 // answered the same way on both.
 type app struct {
-	store  *store.Store
-	loader *site.Loader
+	store    *store.Store
+	loader   *site.Loader
 	web      *web.Server
 	jobs     *jobs.Manager
 	sessions *auth.Sessions

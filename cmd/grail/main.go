@@ -1,5 +1,5 @@
 // Command grail is a blog engine: one binary that serves a blog from a folder
-// or an S3 bucket, runs on AWS Lambda, and writes the same site out as static files.
+// or an S3 bucket, and runs the same site as an AWS Lambda function.
 package main
 
 import (

@@ -10,13 +10,14 @@ import (
 
 func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("check", "[SITE]", stdio)
-	if err := parseFlags(fs, args); err != nil {
+	sites, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
-		return usageError("check takes one SITE, got %d", fs.NArg())
+	if len(sites) > 1 {
+		return usageError("check takes one SITE, got %d", len(sites))
 	}
-	location, cleanup, err := siteLocation(fs.Arg(0), false)
+	location, cleanup, err := siteLocation(first(sites), false)
 	if err != nil {
 		return err
 	}

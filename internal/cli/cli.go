@@ -112,15 +112,15 @@ func exitStatus(err error, name string, stdio Stdio) int {
 }
 
 func printHelp(w io.Writer) {
-	fmt.Fprint(w, "grail is a blog engine: one binary serves a blog from a folder or an S3 bucket,\nruns on AWS Lambda, and writes the site out as static files.\n\nUsage:\n  grail <command> [flags] [arguments]\n\nCommands:\n")
+	fmt.Fprint(w, "grail is a blog engine: one binary serves a blog from a folder or an S3 bucket,\nand runs as an AWS Lambda function behind a CDN.\n\nUsage:\n  grail <command> [flags] [arguments]\n\nCommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'grail help <command>' for a command's flags.\n")
 }
 
-// newFlagSet returns a FlagSet whose errors are reported by Main (exit 2) and
-// whose -h output goes to stdout.
+// newFlagSet returns a FlagSet whose errors are reported by Main (exit 2);
+// its usage, for -h or a bad flag, goes to stderr.
 func newFlagSet(name, usage string, stdio Stdio) *flag.FlagSet {
 	fs := flag.NewFlagSet("grail "+name, flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
@@ -145,3 +145,32 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // errSilentUsage is a usage error whose message the flag package already printed.
 var errSilentUsage = errors.New("bad flags")
+
+// parseArgs parses flags wherever they stand among the operands, so
+// that "grail push site s3://b --delete" works like the flags-first form,
+// and returns the operands. Everything after "--" is an operand.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var ops []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return ops, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(ops, rest...), nil
+		}
+		ops = append(ops, rest[0])
+		args = rest[1:]
+	}
+}
+
+// first is the first operand, or "".
+func first(ops []string) string {
+	if len(ops) == 0 {
+		return ""
+	}
+	return ops[0]
+}

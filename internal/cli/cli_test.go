@@ -258,3 +258,14 @@ func TestServeReloadsThemeOverride(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>edited template</p>{{end}}`})
 	waitForBody(t, base+"/about", "edited template", 2*time.Second)
 }
+
+func TestFlagsAfterOperands(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "new", "Late flags", "--site", dir)
+	if code != 0 || strings.TrimSpace(out) != "posts/late-flags.md" {
+		t.Errorf("new with --site after the title: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := run(t, "check", dir, "--no-such"); code != 2 || !strings.Contains(stderr, "no-such") {
+		t.Errorf("check with a bad flag after SITE: %d %q", code, stderr)
+	}
+}

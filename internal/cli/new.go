@@ -17,10 +17,11 @@ import (
 func runNew(ctx context.Context, args []string, stdio Stdio) error {
 	fs := newFlagSet("new", "[--site SITE] \"Title\"", stdio)
 	siteArg := fs.String("site", "", "the site folder or bucket (default: $GRAIL_SITE or .)")
-	if err := parseFlags(fs, args); err != nil {
+	words, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	title := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	title := strings.TrimSpace(strings.Join(words, " "))
 	if title == "" {
 		return usageError("give the new post's title")
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,7 +26,7 @@ func runCopy(ctx context.Context, name, operands string, args []string, stdio St
 	fs := newFlagSet(name, "[--delete] [--workers N] "+operands, stdio)
 	del := fs.Bool("delete", false, "remove from the destination what the source lacks (grail's _grail/ state only if the source has some)")
 	workers := fs.Int("workers", 8, "objects to transfer at once")
-	ops, err := parseOperands(fs, args)
+	ops, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -60,27 +59,6 @@ func runCopy(ctx context.Context, name, operands string, args []string, stdio St
 		return fmt.Errorf("the files are copied, but the site index in %s was not updated, so servers will not show the change: %w", to.Describe(), err)
 	}
 	return nil
-}
-
-// parseOperands parses flags wherever they stand among the operands, so
-// that "grail push site s3://b --delete" works like the flags-first form,
-// and returns the operands. Everything after "--" is an operand.
-func parseOperands(fs *flag.FlagSet, args []string) ([]string, error) {
-	var ops []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return ops, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(ops, rest...), nil
-		}
-		ops = append(ops, rest[0])
-		args = rest[1:]
-	}
 }
 
 // rebuildIndex brings the destination's index snapshot up to date with

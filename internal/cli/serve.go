@@ -22,17 +22,18 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 	accessLog := fs.Bool("access-log", true, "log every request")
 	rateLimit := fs.Float64("rate", 20, "requests a second one client address may make, sustained; 0 turns the limit off")
 	burst := fs.Int("burst", 100, "requests one client address may make at once")
-	if err := parseFlags(fs, args); err != nil {
+	sites, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
-		return usageError("serve takes one SITE, got %d", fs.NArg())
+	if len(sites) > 1 {
+		return usageError("serve takes one SITE, got %d", len(sites))
 	}
 	if *rateLimit < 0 || *burst < 1 {
 		return usageError("--rate must be 0 or more and --burst at least 1")
 	}
 	log := newLogger(stdio)
-	location, cleanup, err := siteLocation(fs.Arg(0), *demoFlag)
+	location, cleanup, err := siteLocation(first(sites), *demoFlag)
 	if err != nil {
 		return err
 	}

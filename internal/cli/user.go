@@ -60,7 +60,7 @@ func runUser(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	fs := newFlagSet("user", action.usage, stdio)
 	siteArg := fs.String("site", "", "the site folder or bucket (default: $GRAIL_SITE or .)")
-	names, err := parseInterspersed(fs, args[1:])
+	names, err := parseArgs(fs, args[1:])
 	if err != nil {
 		return err
 	}
@@ -85,23 +85,6 @@ func runUser(ctx context.Context, args []string, stdio Stdio) error {
 		name = names[0]
 	}
 	return action.run(ctx, auth.NewUsers(st), name, stdio)
-}
-
-// parseInterspersed parses flags wherever they are among the arguments,
-// so that "add NAME --site SITE" works as the usage line reads, and
-// returns the other arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 func userAdd(ctx context.Context, users *auth.Users, name string, stdio Stdio) error {

@@ -206,7 +206,11 @@ func (l *Loader) Refresh(ctx context.Context) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	info, err := is.StatIndex(ctx)
+	// The look is bounded by the refresh interval: a store that hangs, or
+	// a client backing off between retries, must not hold up the next look.
+	sctx, cancel := context.WithTimeout(ctx, l.refreshInterval())
+	info, err := is.StatIndex(sctx)
+	cancel()
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -234,6 +238,15 @@ func (l *Loader) Refresh(ctx context.Context) (bool, error) {
 		return changed, err
 	}
 	return true, nil
+}
+
+// refreshInterval is how often the site is checked for other servers'
+// changes (grail.toml's refreshInterval).
+func (l *Loader) refreshInterval() time.Duration {
+	if s := l.cur.Load(); s != nil && s.Config.Refresh > 0 {
+		return s.Config.Refresh.Std()
+	}
+	return 10 * time.Second
 }
 
 // saveIndex writes the snapshot after a change, only over the version this

@@ -73,6 +73,8 @@ func openBlob(ctx context.Context, rawURL string) (*blobBackend, error) {
 	switch {
 	case err != nil && deniedError(err):
 		err = fmt.Errorf("%s: access denied; check the AWS credentials and the bucket policy", desc)
+	case err != nil && apiCode(err) == "InvalidBucketName":
+		err = fmt.Errorf("%s: %q is not a valid bucket name", desc, u.Host)
 	case err != nil && strings.Contains(err.Error(), "get credentials"):
 		err = fmt.Errorf("%s: no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", desc)
 	case err != nil:
@@ -138,6 +140,15 @@ func newS3Client(ctx context.Context, q url.Values) (*s3.Client, error) {
 		o.Retryer = retry.AddWithMaxBackoffDelay(retry.NewStandard(), 500*time.Millisecond)
 	})
 	return s3.NewFromConfig(cfg, s3Opts...), nil
+}
+
+// apiCode is the service's error code, or "".
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }
 
 // deniedError tells a refusal (wrong or missing credentials, a policy

@@ -55,14 +55,19 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	var h http.Handler = a.web
+	fast := web.FastOptions{}
 	if *rateLimit > 0 {
-		h = web.Throttle(h, web.ThrottleOptions{Rate: *rateLimit, Burst: *burst})
+		fast.Throttle = web.NewThrottler(web.ThrottleOptions{Rate: *rateLimit, Burst: *burst})
+		h = fast.Throttle.Wrap(h)
 	}
 	if *accessLog {
+		fast.Log = log
 		h = web.AccessLog(h, log)
 	}
+	srv := web.HTTPServer(h, log)
+	fast.ReadHeaderTimeout, fast.WriteTimeout, fast.IdleTimeout = srv.ReadHeaderTimeout, srv.WriteTimeout, srv.IdleTimeout
 	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", a.store.Describe(), ln.Addr())
-	return web.Serve(ctx, web.HTTPServer(h, log), ln, 10*time.Second)
+	return web.Serve(ctx, srv, a.web.FastListener(ln, fast), 10*time.Second)
 }
 
 // siteLocation picks the site to serve: the demo (copied to a temporary

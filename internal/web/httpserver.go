@@ -30,11 +30,12 @@ func HTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-// Serve serves on ln until ctx is cancelled, then shuts down gracefully:
-// requests in flight get up to grace to finish.
+// Serve serves on ln (a CorkListener or a FastListener) until ctx is
+// cancelled, then shuts down gracefully: requests in flight get up to
+// grace to finish.
 func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(CorkListener(ln)) }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
@@ -72,17 +73,22 @@ func AccessLog(h http.Handler, log *slog.Logger) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", status),
-			slog.Int64("bytes", rec.bytes),
-			slog.Duration("dur", time.Since(start)),
-			slog.String("client", r.RemoteAddr),
-		)
+		logRequest(log, r.Method, r.URL.Path, status, rec.bytes, time.Since(start), r.RemoteAddr)
 		rec.ResponseWriter = nil
 		recorderPool.Put(rec)
 	})
+}
+
+// logRequest writes one access log line.
+func logRequest(log *slog.Logger, method, path string, status int, bytes int64, dur time.Duration, client string) {
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+		slog.String("method", method),
+		slog.String("path", path),
+		slog.Int("status", status),
+		slog.Int64("bytes", bytes),
+		slog.Duration("dur", dur),
+		slog.String("client", client),
+	)
 }
 
 var recorderPool = sync.Pool{New: func() any { return new(statusRecorder) }}

@@ -5,6 +5,7 @@ package web
 import (
 	"errors"
 	"io"
+	"net"
 	"runtime"
 	"syscall"
 
@@ -74,11 +75,31 @@ func (r *memBodyReader) Read(p []byte) (int, error) {
 }
 
 // sendBody writes the corked bytes (the response's headers) and then the
-// body with sendfile, as one segment: MSG_MORE on the headers tells the
-// kernel the body follows. Offsets are passed explicitly, so any number
-// of responses may send the same file at once.
+// body with sendfile.
 func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
-	sc, ok := c.Conn.(syscall.Conn)
+	c.mu.Lock()
+	head := c.buf
+	c.mu.Unlock()
+	n, err := sendFileWithHead(c.Conn, head, r.m)
+	if err == errNoSendfile {
+		return 0, err
+	}
+	c.mu.Lock()
+	c.buf = c.buf[:0]
+	c.mu.Unlock()
+	r.off = len(r.m.data)
+	return n - int64(len(head)), err
+}
+
+// sendFileWithHead writes head and then m's bytes with sendfile, as one
+// segment: MSG_MORE on the head tells the kernel the body follows.
+// Offsets are passed explicitly, so any number of responses may send the
+// same file at once. It returns the bytes written, head included.
+func sendFileWithHead(conn net.Conn, head []byte, m *memBody) (int64, error) {
+	if pc, ok := conn.(*prefixConn); ok {
+		conn = pc.Conn
+	}
+	sc, ok := conn.(syscall.Conn)
 	if !ok {
 		return 0, errNoSendfile
 	}
@@ -86,11 +107,8 @@ func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
 	if err != nil {
 		return 0, errNoSendfile
 	}
-	c.mu.Lock()
-	head := c.buf
-	c.mu.Unlock()
-	off := int64(r.off)
-	end := int64(len(r.m.data))
+	var off, sent int64
+	end := int64(len(m.data))
 	var serr error
 	err = raw.Write(func(fd uintptr) bool {
 		for len(head) > 0 {
@@ -102,10 +120,10 @@ func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
 				serr = err
 				return true
 			}
-			head = head[n:]
+			head, sent = head[n:], sent+int64(n)
 		}
 		for off < end {
-			_, err := unix.Sendfile(int(fd), r.m.fd, &off, int(end-off))
+			n, err := unix.Sendfile(int(fd), m.fd, &off, int(end-off))
 			if err == unix.EAGAIN {
 				return false
 			}
@@ -113,14 +131,10 @@ func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
 				serr = err
 				return true
 			}
+			sent += int64(n)
 		}
 		return true
 	})
-	c.mu.Lock()
-	c.buf = c.buf[:0]
-	c.mu.Unlock()
-	sent := off - int64(r.off)
-	r.off = int(off)
 	return sent, errors.Join(err, serr)
 }
 

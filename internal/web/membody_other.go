@@ -4,10 +4,12 @@ package web
 
 import (
 	"errors"
+	"math"
 	"io"
+	"net"
 )
 
-const zeroCopyMin = 1 << 62 // never: no memory files here
+const zeroCopyMin = math.MaxInt / 4 // never: no memory files here
 
 type memBody struct{ data []byte }
 
@@ -18,6 +20,8 @@ func (m *memBody) reader() io.Reader { return nil }
 type memBodyReader struct{}
 
 func (c *corkConn) sendBody(*memBodyReader) (int64, error) { return 0, errNoSendfile }
+
+func sendFileWithHead(net.Conn, []byte, *memBody) (int64, error) { return 0, errNoSendfile }
 
 var errNoSendfile = errors.New("connection cannot sendfile")
 

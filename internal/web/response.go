@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -29,9 +30,9 @@ type response struct {
 	modTime      time.Time
 	compressible bool
 
-	identity       representation
+	identity       *representation
 	brOnce, gzOnce sync.Once
-	br, gz         representation
+	br, gz         atomic.Pointer[representation] // nil until first asked for
 }
 
 // representation is one encoding of a response's body with its headers.
@@ -43,10 +44,13 @@ type representation struct {
 	// file holds body when it is large (body is then its mapping), so
 	// that it can be sent without copying.
 	file *memBody
+	// head200 and head304 are the serialised heads the fast path writes,
+	// made on first use.
+	head200, head304 atomic.Pointer[[]byte]
 }
 
-func newRepresentation(body []byte, etag string, encoding []string) representation {
-	rep := representation{body: body, etag: []string{etag}, length: []string{strconv.Itoa(len(body))}, encoding: encoding}
+func newRepresentation(body []byte, etag string, encoding []string) *representation {
+	rep := &representation{body: body, etag: []string{etag}, length: []string{strconv.Itoa(len(body))}, encoding: encoding}
 	if len(body) >= zeroCopyMin {
 		if m := newMemBody(body); m != nil {
 			rep.body, rep.file = m.data, m
@@ -77,7 +81,13 @@ func newResponse(status int, contentType, cacheControl string, body []byte, modT
 
 // size is what the response holds in memory, for the cache's budget.
 func (r *response) size() int {
-	return len(r.identity.body) + len(r.br.body) + len(r.gz.body) + 512
+	n := len(r.identity.body) + 512
+	for _, rep := range []*representation{r.br.Load(), r.gz.Load()} {
+		if rep != nil {
+			n += len(rep.body)
+		}
+	}
+	return n
 }
 
 // minCompress is the size below which compressing costs more than it saves.
@@ -122,9 +132,9 @@ func (r *response) brotli() *representation {
 		w.Close()
 		w.Reset(nil)
 		brotliPool.Put(w)
-		r.br = newRepresentation(b.Bytes(), r.taggedAs("-br"), []string{"br"})
+		r.br.Store(newRepresentation(b.Bytes(), r.taggedAs("-br"), []string{"br"}))
 	})
-	return &r.br
+	return r.br.Load()
 }
 
 func (r *response) gzip() *representation {
@@ -136,9 +146,22 @@ func (r *response) gzip() *representation {
 		w.Close()
 		w.Reset(nil)
 		gzipPool.Put(w)
-		r.gz = newRepresentation(b.Bytes(), r.taggedAs("-gz"), []string{"gzip"})
+		r.gz.Store(newRepresentation(b.Bytes(), r.taggedAs("-gz"), []string{"gzip"}))
 	})
-	return &r.gz
+	return r.gz.Load()
+}
+
+// representation picks the encoding a client's Accept-Encoding asks for.
+func (r *response) representation(acceptEncoding string) *representation {
+	if r.compressible {
+		switch pickEncoding(acceptEncoding) {
+		case "br":
+			return r.brotli()
+		case "gzip":
+			return r.gzip()
+		}
+	}
+	return r.identity
 }
 
 // write sends the response, compressed if the client accepts it, or 304
@@ -148,21 +171,13 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 	for k, v := range r.header {
 		h[k] = v
 	}
-	rep := &r.identity
-	if r.compressible {
-		switch pickEncoding(req.Header.Get("Accept-Encoding")) {
-		case "br":
-			rep = r.brotli()
-		case "gzip":
-			rep = r.gzip()
-		}
-	}
+	rep := r.representation(req.Header.Get("Accept-Encoding"))
 	if r.status == http.StatusOK {
 		h["Etag"] = rep.etag
 		if r.lastModified != nil {
 			h["Last-Modified"] = r.lastModified
 		}
-		if r.notModified(req) {
+		if r.notModified(req.Header.Get("If-None-Match"), req.Header.Get("If-Modified-Since")) {
 			delete(h, "Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -190,11 +205,11 @@ func (r *response) write(w http.ResponseWriter, req *http.Request) {
 // notModified applies RFC 9110's rules: If-None-Match wins over
 // If-Modified-Since, and any of our encodings' tags matches (the client
 // holds some representation of this exact content).
-func (r *response) notModified(req *http.Request) bool {
-	if inm := req.Header.Get("If-None-Match"); inm != "" {
+func (r *response) notModified(inm, ims string) bool {
+	if inm != "" {
 		return etagMatches(inm, r.etag)
 	}
-	if ims := req.Header.Get("If-Modified-Since"); ims != "" && !r.modTime.IsZero() {
+	if ims != "" && !r.modTime.IsZero() {
 		t, err := http.ParseTime(ims)
 		return err == nil && !r.modTime.After(t)
 	}

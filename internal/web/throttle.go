@@ -35,13 +35,22 @@ type ThrottleOptions struct {
 // Loopback clients are never limited: they are this machine, typically a
 // reverse proxy whose own clients all share its address.
 func Throttle(h http.Handler, o ThrottleOptions) http.Handler {
+	return NewThrottler(o).Wrap(h)
+}
+
+// Throttler is the limiter behind Throttle, for servers that answer some
+// requests without going through an http.Handler (see FastListener).
+type Throttler struct{ t *throttle }
+
+// NewThrottler makes a limiter with the options of Throttle.
+func NewThrottler(o ThrottleOptions) *Throttler {
 	if o.MaxClients <= 0 {
 		o.MaxClients = 50_000
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	t := &throttle{h: h, limit: rate.Limit(o.Rate), burst: max(o.Burst, 1), now: o.Now,
+	t := &throttle{limit: rate.Limit(o.Rate), burst: max(o.Burst, 1), now: o.Now,
 		perShard: max(o.MaxClients/throttleShards, 1)}
 	// A bucket left alone this long is full again, so forgetting its
 	// client changes nothing.
@@ -49,7 +58,34 @@ func Throttle(h http.Handler, o ThrottleOptions) http.Handler {
 	for i := range t.shards {
 		t.shards[i].clients = make(map[netip.Addr]*client)
 	}
-	return t
+	return &Throttler{t}
+}
+
+// Wrap limits the requests that reach h.
+func (l *Throttler) Wrap(h http.Handler) http.Handler {
+	return &limited{l: l, h: h}
+}
+
+// Wait takes a token for the client at remoteAddr ("ip:port") and returns
+// zero, or returns how long until the client may ask again.
+func (l *Throttler) Wait(remoteAddr string) time.Duration {
+	if ip, ok := clientOf(remoteAddr); ok {
+		return l.t.wait(ip, l.t.now())
+	}
+	return 0
+}
+
+type limited struct {
+	l *Throttler
+	h http.Handler
+}
+
+func (t *limited) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if wait := t.l.Wait(r.RemoteAddr); wait > 0 {
+		tooMany(w, wait)
+		return
+	}
+	t.h.ServeHTTP(w, r)
 }
 
 // The clients are split into shards so that concurrent requests rarely
@@ -60,7 +96,6 @@ const (
 )
 
 type throttle struct {
-	h        http.Handler
 	limit    rate.Limit
 	burst    int
 	idle     time.Duration
@@ -79,16 +114,6 @@ type shard struct {
 type client struct {
 	lim  *rate.Limiter
 	seen time.Time
-}
-
-func (t *throttle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if ip, ok := clientOf(r.RemoteAddr); ok {
-		if wait := t.wait(ip, t.now()); wait > 0 {
-			tooMany(w, wait)
-			return
-		}
-	}
-	t.h.ServeHTTP(w, r)
 }
 
 // clientOf returns the address a client is counted under, or false for

@@ -92,11 +92,12 @@ func TestThrottleClients(t *testing.T) {
 
 func TestThrottleMemoryIsBounded(t *testing.T) {
 	clock := &throttleClock{t: time.Unix(1_700_000_000, 0)}
-	h := Throttle(throttleOK, ThrottleOptions{Rate: 10, Burst: 20, MaxClients: 6400, Now: clock.now}).(*throttle)
+	lim := NewThrottler(ThrottleOptions{Rate: 10, Burst: 20, MaxClients: 6400, Now: clock.now})
+	h, state := lim.Wrap(throttleOK), lim.t
 	count := func() int {
 		n := 0
-		for i := range h.shards {
-			n += len(h.shards[i].clients)
+		for i := range state.shards {
+			n += len(state.shards[i].clients)
 		}
 		return n
 	}
@@ -113,7 +114,7 @@ func TestThrottleMemoryIsBounded(t *testing.T) {
 		throttled(h, fmt.Sprintf("192.0.2.%d:1", i))
 	}
 	ip := netip.MustParseAddr("192.0.2.1")
-	if h.shards[shardOf(ip)].clients[ip] == nil {
+	if state.shards[shardOf(ip)].clients[ip] == nil {
 		t.Error("a new client was dropped")
 	}
 	if n := count(); n > 6400 {

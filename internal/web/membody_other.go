@@ -4,8 +4,8 @@ package web
 
 import (
 	"errors"
-	"math"
 	"io"
+	"math"
 	"net"
 )
 

@@ -34,6 +34,10 @@ type lambdaConfig struct {
 	KeepStage          bool   `json:"keepStage"`
 	OriginSecretHeader string `json:"originSecretHeader"`
 	OriginSecret       string `json:"originSecret"`
+	// CloudFrontDistributionID, when set, makes changes published through
+	// the function invalidate the pages they alter (grail deploy
+	// --invalidate).
+	CloudFrontDistributionID string `json:"cloudfrontDistributionId"`
 
 	// JobWait is how long a request waits for a job before answering 303
 	// (default 25 s, under API Gateway's 29–30 s).
@@ -125,6 +129,9 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger) (*lambdaFunction, 
 	})
 	if err != nil {
 		return nil, err
+	}
+	if c.CloudFrontDistributionID != "" {
+		a.loader.OnChanged = newCDNInvalidator(c.CloudFrontDistributionID, log).invalidate
 	}
 	var h http.Handler = a.web
 	trustHost := c.TrustForwardedHost

@@ -41,6 +41,10 @@ type Loader struct {
 	indexETag string
 	// sources keeps recently rendered source files (see sourceCache).
 	sources *sourceCache
+
+	// OnChanged, when set, is told the addresses whose pages a Changed
+	// call altered (a CDN in front may be holding them).
+	OnChanged func(ctx context.Context, paths []string)
 }
 
 type parsedSource struct {
@@ -163,6 +167,7 @@ func zoneName(c config.Config) string {
 func (l *Loader) Changed(ctx context.Context, keys ...string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	before := l.cur.Load()
 	for _, key := range keys {
 		_, info, err := l.src.Read(ctx, key)
 		if errors.Is(err, store.ErrNotFound) {
@@ -180,8 +185,11 @@ func (l *Loader) Changed(ctx context.Context, keys ...string) error {
 		}
 		l.parsed[key] = l.parseOne(ctx, store.Source{ObjectInfo: info, Kind: kind})
 	}
-	l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
+	after := l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
 	l.saveIndex(ctx)
+	if l.OnChanged != nil && before != nil {
+		l.OnChanged(ctx, ChangedPaths(before, after, keys))
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -544,5 +545,40 @@ func TestTagSpellingsMerged(t *testing.T) {
 	}
 	if len(merged) != 1 || !strings.Contains(merged[0], "go-lang") {
 		t.Errorf("want one problem about go lang / go-lang, got %q", merged)
+	}
+}
+
+func TestChangedPaths(t *testing.T) {
+	mk := func(key, kind, date string) *content.Doc {
+		k := content.KindPost
+		if kind == "page" {
+			k = content.KindPage
+		}
+		d, probs := content.Parse(key, k, []byte("---\ntitle: T\ndate: "+date+"\n---\nx\n"), time.UTC)
+		if d == nil {
+			t.Fatal(probs)
+		}
+		return d
+	}
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	a, b, about := mk("posts/a.md", "post", "2024-01-01"), mk("posts/b.md", "post", "2024-02-01"), mk("pages/about.md", "page", "")
+	before := Build(config.Default(), []*content.Doc{a, about}, nil, now)
+	after := Build(config.Default(), []*content.Doc{a, b, about}, nil, now)
+	got := ChangedPaths(before, after, []string{"posts/b.md"})
+	for _, want := range []string{"/blog/b", "/blog/a", "/", "/feed*"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("a new post: %q lacks %s", got, want)
+		}
+	}
+	// Deleting b: its address and its former neighbour.
+	got = ChangedPaths(after, before, []string{"posts/b.md"})
+	if !slices.Contains(got, "/blog/b") || !slices.Contains(got, "/blog/a") {
+		t.Errorf("a deleted post: %q", got)
+	}
+	if got := ChangedPaths(before, before, []string{"pages/about.md"}); !slices.Equal(got, []string{"/*"}) {
+		t.Errorf("a page: %q, want the whole site", got)
+	}
+	if got := ChangedPaths(before, before, []string{"posts/draft.md"}); got != nil {
+		t.Errorf("a change no reader can see: %q, want nothing", got)
 	}
 }

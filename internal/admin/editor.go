@@ -15,6 +15,8 @@ import (
 
 // editorData is the editor screen, for a new or an existing post or page.
 type editorData struct {
+	// storeErr is a failure of the store while the file was being composed.
+	storeErr error
 	chrome
 	Key   string // "" until a new document is first saved
 	Kind  string // "post" or "page"

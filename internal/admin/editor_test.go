@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/grailblog/grail/internal/s3test"
 )
 
 func newPostForm(title, body string) url.Values {
@@ -408,4 +414,38 @@ func TestABrokenFileIsEditedAsText(t *testing.T) {
 	wantStatus(t, res, page, http.StatusSeeOther)
 	res, _ = b.public("/blog/broken")
 	wantStatus(t, res, "", http.StatusOK)
+}
+
+// TestSaveWhileTheStoreIsDownKeepsTheText: with the bucket unreachable a
+// save is refused with 503, the text still in the editor; once the bucket
+// is back, saving that same form works.
+func TestSaveWhileTheStoreIsDownKeepsTheText(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs the S3 server")
+	}
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
+	for name, body := range siteFiles(nil) {
+		_, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{
+			Bucket: aws.String(srv.Bucket), Key: aws.String(name), Body: strings.NewReader(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := (&testSite{}).open(t, srv.BucketURL())
+	b := ts.loggedIn(t)
+	form := b.editorForm("posts/hello.md")
+	srv.Stop()
+	form.Set("body", "Words written during an outage.")
+	res, page := b.postMultipart("/admin/save", form, "", nil)
+	wantStatus(t, res, page, http.StatusServiceUnavailable)
+	wantContains(t, page, "cannot be reached", "Words written during an outage.")
+
+	srv.Restart(t)
+	res, page = b.postMultipart("/admin/save", formValues(page), "", nil)
+	wantStatus(t, res, page, http.StatusSeeOther)
+	data, _, err := ts.store.Read(context.Background(), "posts/hello.md")
+	if err != nil || !strings.Contains(string(data), "Words written during an outage.") {
+		t.Errorf("after the outage the save did not land: %v\n%s", err, data)
+	}
 }

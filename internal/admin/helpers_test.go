@@ -51,14 +51,7 @@ var baseFiles = map[string]string{
 func newTestSite(t *testing.T, extra map[string]string) *testSite {
 	t.Helper()
 	ts := &testSite{dir: t.TempDir()}
-	files := map[string]string{}
-	for k, v := range baseFiles {
-		files[k] = v
-	}
-	for k, v := range extra {
-		files[k] = v
-	}
-	for name, body := range files {
+	for name, body := range siteFiles(extra) {
 		p := filepath.Join(ts.dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -67,11 +60,29 @@ func newTestSite(t *testing.T, extra map[string]string) *testSite {
 			t.Fatal(err)
 		}
 	}
+	return ts.open(t, ts.dir)
+}
+
+func siteFiles(extra map[string]string) map[string]string {
+	files := map[string]string{}
+	for k, v := range baseFiles {
+		files[k] = v
+	}
+	for k, v := range extra {
+		files[k] = v
+	}
+	return files
+}
+
+// open serves the site at location (a folder, or a bucket the caller has
+// filled) with the admin mounted.
+func (ts *testSite) open(t *testing.T, location string) *testSite {
+	t.Helper()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	ts.now.Store(&now)
 	clock := func() time.Time { return *ts.now.Load() }
 	ctx := context.Background()
-	st, err := store.Open(ctx, ts.dir, nil)
+	st, err := store.Open(ctx, location, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

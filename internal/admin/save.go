@@ -78,6 +78,10 @@ func (a *Admin) save(w http.ResponseWriter, r *http.Request, sess auth.Session, 
 func (a *Admin) writeDoc(w http.ResponseWriter, r *http.Request, sess auth.Session, ed *editorData) {
 	ctx := r.Context()
 	key, src, ok := a.composeDoc(ctx, ed)
+	if ed.storeErr != nil {
+		a.saveFailed(w, r, ed, ed.storeErr)
+		return
+	}
 	if !ok {
 		a.renderEditor(w, r, http.StatusUnprocessableEntity, ed)
 		return
@@ -104,11 +108,24 @@ func (a *Admin) writeDoc(w http.ResponseWriter, r *http.Request, sess auth.Sessi
 		}
 	}
 	if err != nil {
-		a.storeFailed(w, r, err, "The file could not be saved.")
+		a.saveFailed(w, r, ed, err)
 		return
 	}
 	a.changed(ctx, key)
 	http.Redirect(w, r, "/admin/edit?saved=1&key="+url.QueryEscape(key), http.StatusSeeOther)
+}
+
+// saveFailed shows the editor again, text and all, when the store could
+// not take the file: nothing the author typed may be lost to an outage.
+func (a *Admin) saveFailed(w http.ResponseWriter, r *http.Request, ed *editorData, err error) {
+	status := http.StatusServiceUnavailable
+	ed.Problem = "Nothing was saved: the site's storage cannot be reached right now. Your text is still here; save again in a moment."
+	if !errors.Is(err, store.ErrUnavailable) {
+		a.log.Error("admin: save", "key", ed.Key, "err", err)
+		status = http.StatusInternalServerError
+		ed.Problem = "Nothing was saved: writing to the site's storage failed (the server's log says why). Your text is still here."
+	}
+	a.renderEditor(w, r, status, ed)
 }
 
 // composeDoc checks the editor's fields and builds the file to store,
@@ -176,8 +193,7 @@ func (a *Admin) composeTarget(ctx context.Context, ed *editorData, c *change) (s
 	c.key = ed.Key
 	orig, _, err := a.store.Read(ctx, ed.Key)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		ed.Problem = "The file could not be read: " + err.Error()
-		ed.Errors["key"] = ed.Problem
+		ed.storeErr = err
 		return "", nil, false
 	}
 	if doc, _ := content.Parse(ed.Key, kind, orig, a.location()); doc != nil {

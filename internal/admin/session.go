@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/grailblog/grail/internal/auth"
+	"github.com/grailblog/grail/internal/store"
 )
 
 // How much of a request body each kind of POST may send. Text forms carry
@@ -113,6 +114,13 @@ func (a *Admin) session(r *http.Request) (auth.Session, bool) {
 		return sess, false
 	}
 	valid, err := a.users.Valid(r.Context(), sess)
+	if errors.Is(err, store.ErrUnavailable) {
+		// The cookie is genuine but the account cannot be looked at. Let
+		// the request through: whatever it does needs the store too and
+		// will say that it is unreachable, with the author's text kept,
+		// where refusing the session would send them to log in again.
+		return sess, true
+	}
 	if err != nil {
 		a.log.Error("admin: check the session's user", "user", sess.User, "err", err)
 	}

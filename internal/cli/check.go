@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/grailblog/grail/internal/site"
-	"github.com/grailblog/grail/internal/store"
 )
 
 func runCheck(ctx context.Context, args []string, stdio Stdio) error {
@@ -17,16 +16,11 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	if len(sites) > 1 {
 		return usageError("check takes one SITE, got %d", len(sites))
 	}
-	location, cleanup, err := siteLocation(first(sites), false)
+	st, closeStore, err := openStore(ctx, first(sites))
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	st, err := store.Open(ctx, location, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer closeStore()
 	if _, err := st.Config(ctx); err != nil {
 		fmt.Fprintln(stdio.Out, err)
 		return errSilent

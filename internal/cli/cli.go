@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/grailblog/grail/internal/store"
 )
 
 // Stdio is the terminal a command talks to; tests pass buffers.
@@ -173,4 +175,19 @@ func first(ops []string) string {
 		return ""
 	}
 	return ops[0]
+}
+
+// openStore opens the site that a command's --site flag or operand names
+// (or $GRAIL_SITE, or the current folder). close releases it.
+func openStore(ctx context.Context, arg string) (st *store.Store, close func(), err error) {
+	location, cleanup, err := siteLocation(arg, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err = store.Open(ctx, location, nil)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); cleanup() }, nil
 }

@@ -254,9 +254,12 @@ func TestServeReloadsThemeOverride(t *testing.T) {
 	waitFor(t, base+"/blog/one", 200, 10*time.Second)
 	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>custom page template</p>{{end}}`,
 		"pages/about.md": "---\ntitle: About\n---\nMe.\n"})
-	waitForBody(t, base+"/about", "custom page template", 2*time.Second)
+	// New folders are watched from when their creation is seen; files
+	// written in them before that are found by the reload it triggers.
+	// (Generous bounds: the promptness of reloads is TestServeLiveReload's.)
+	waitForBody(t, base+"/about", "custom page template", 5*time.Second)
 	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>edited template</p>{{end}}`})
-	waitForBody(t, base+"/about", "edited template", 2*time.Second)
+	waitForBody(t, base+"/about", "edited template", 5*time.Second)
 }
 
 func TestFlagsAfterOperands(t *testing.T) {

@@ -42,7 +42,7 @@ func TestLambdaConfig(t *testing.T) {
 	}
 	want := lambdaConfig{Site: "s3://grail-prod-content?region=eu-west-1", TrustForwardedHost: true,
 		OriginSecretHeader: "X-Grail-Origin-Secret", OriginSecret: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-		JobWait: jsonDuration(20 * time.Second)}
+		CloudFrontDistributionID: "E2QWRUHEXAMPLE", JobWait: jsonDuration(20 * time.Second)}
 	if c != want {
 		t.Errorf("GRAIL_CONFIG read as %+v, want %+v", c, want)
 	}

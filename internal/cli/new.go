@@ -29,16 +29,11 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 	if slug == "" {
 		return usageError("the title %q has no letters or digits to make an address from", title)
 	}
-	location, cleanup, err := siteLocation(*siteArg, false)
+	st, closeStore, err := openStore(ctx, *siteArg)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	st, err := store.Open(ctx, location, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer closeStore()
 	cfg, err := st.Config(ctx)
 	if err != nil {
 		return err

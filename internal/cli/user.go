@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/grailblog/grail/internal/auth"
-	"github.com/grailblog/grail/internal/store"
 )
 
 // userAction is one of grail user's actions.
@@ -70,16 +69,11 @@ func runUser(ctx context.Context, args []string, stdio Stdio) error {
 		}
 		return usageError("%s takes one NAME, got %d", args[0], len(names))
 	}
-	location, cleanup, err := siteLocation(*siteArg, false)
+	st, closeStore, err := openStore(ctx, *siteArg)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	st, err := store.Open(ctx, location, nil)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer closeStore()
 	name := ""
 	if len(names) == 1 {
 		name = names[0]

@@ -124,31 +124,32 @@ var (
 )
 
 func (r *response) brotli() *representation {
-	r.brOnce.Do(func() {
-		var b bytes.Buffer
-		w := brotliPool.Get().(*brotli.Writer)
-		w.Reset(&b)
-		w.Write(r.identity.body)
-		w.Close()
-		w.Reset(nil)
-		brotliPool.Put(w)
-		r.br.Store(newRepresentation(b.Bytes(), r.taggedAs("-br"), []string{"br"}))
-	})
+	r.brOnce.Do(func() { r.br.Store(r.compress(&brotliPool, "br", "-br")) })
 	return r.br.Load()
 }
 
 func (r *response) gzip() *representation {
-	r.gzOnce.Do(func() {
-		var b bytes.Buffer
-		w := gzipPool.Get().(*gzip.Writer)
-		w.Reset(&b)
-		w.Write(r.identity.body)
-		w.Close()
-		w.Reset(nil)
-		gzipPool.Put(w)
-		r.gz.Store(newRepresentation(b.Bytes(), r.taggedAs("-gz"), []string{"gzip"}))
-	})
+	r.gzOnce.Do(func() { r.gz.Store(r.compress(&gzipPool, "gzip", "-gz")) })
 	return r.gz.Load()
+}
+
+// compressor is what brotli and gzip writers have in common.
+type compressor interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// compress encodes the body with a writer from pool; the representation's
+// ETag is ours with suffix.
+func (r *response) compress(pool *sync.Pool, encoding, suffix string) *representation {
+	var b bytes.Buffer
+	w := pool.Get().(compressor)
+	w.Reset(&b)
+	w.Write(r.identity.body)
+	w.Close()
+	w.Reset(nil)
+	pool.Put(w)
+	return newRepresentation(b.Bytes(), r.taggedAs(suffix), []string{encoding})
 }
 
 // representation picks the encoding a client's Accept-Encoding asks for.

@@ -235,34 +235,23 @@ func join(m *yaml.Node, body string) ([]byte, error) {
 // splitSource returns a file's front matter as a YAML mapping (empty for a
 // new file or one without front matter) and its body.
 func splitSource(src []byte) (*yaml.Node, []byte, error) {
-	first, _, _ := bytes.Cut(src, []byte("\n"))
-	switch string(bytes.TrimRight(first, " \t\r")) {
-	case "---":
-		return splitDelimited(src, "---", yamlMapping)
-	case "+++":
-		return splitDelimited(src, "+++", tomlMapping)
-	}
-	if bytes.HasPrefix(src, []byte("{")) {
+	switch syntax := content.FrontMatterSyntax(src); syntax {
+	case content.NoFrontMatter:
+		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, src, nil
+	case content.JSONFrontMatter:
 		return splitJSON(src)
-	}
-	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, src, nil
-}
-
-func splitDelimited(src []byte, delim string, decode func([]byte) (*yaml.Node, error)) (*yaml.Node, []byte, error) {
-	start := bytes.IndexByte(src, '\n') + 1
-	for off := start; start > 0 && off < len(src); {
-		next := len(src)
-		line := src[off:]
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line, next = line[:i], off+i+1
+	default:
+		header, body, _, err := content.FrontMatterBlock(src, syntax)
+		if err != nil {
+			return nil, nil, err
 		}
-		if t := string(bytes.TrimRight(line, " \t\r")); t == delim || (delim == "---" && t == "...") {
-			m, err := decode(src[start:off])
-			return m, src[next:], err
+		decode := yamlMapping
+		if syntax == content.TOMLFrontMatter {
+			decode = tomlMapping
 		}
-		off = next
+		m, err := decode(header)
+		return m, body, err
 	}
-	return nil, nil, fmt.Errorf("the front matter opened with %s is never closed", delim)
 }
 
 func yamlMapping(h []byte) (*yaml.Node, error) {

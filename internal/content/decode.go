@@ -79,24 +79,38 @@ type lineError struct {
 
 func (e lineError) Error() string { return e.msg }
 
-// splitFrontMatter finds the front matter (YAML between --- lines, TOML
-// between +++ lines, or a JSON object) and decodes it.
-func splitFrontMatter(src []byte) (fm frontMatter, body []byte, bodyLine int, err error) {
+// Front matter syntaxes, as FrontMatterSyntax names them.
+const (
+	NoFrontMatter   = ""
+	YAMLFrontMatter = "yaml" // between --- lines
+	TOMLFrontMatter = "toml" // between +++ lines
+	JSONFrontMatter = "json" // an object at the very start
+)
+
+// FrontMatterSyntax tells which front matter src opens with.
+func FrontMatterSyntax(src []byte) string {
 	first, _, _ := bytes.Cut(src, []byte("\n"))
 	switch string(bytes.TrimRight(first, " \t\r")) {
 	case "---":
-		return splitDelimited(src, "---", decodeYAML)
+		return YAMLFrontMatter
 	case "+++":
-		return splitDelimited(src, "+++", decodeTOML)
+		return TOMLFrontMatter
 	}
 	if bytes.HasPrefix(src, []byte("{")) {
-		return splitJSON(src)
+		return JSONFrontMatter
 	}
-	return newFrontMatter(), src, 1, nil
+	return NoFrontMatter
 }
 
-func splitDelimited(src []byte, delim string, decode func([]byte, frontMatter) error) (frontMatter, []byte, int, error) {
-	fm := newFrontMatter()
+// FrontMatterBlock splits YAML or TOML front matter from the body: header
+// is what stands between the delimiter lines (YAML may also close with
+// "..."), and bodyLine the line the body starts on. It fails when the
+// front matter is never closed.
+func FrontMatterBlock(src []byte, syntax string) (header, body []byte, bodyLine int, err error) {
+	delim := "---"
+	if syntax == TOMLFrontMatter {
+		delim = "+++"
+	}
 	start := bytes.IndexByte(src, '\n') + 1
 	if start == 0 { // the opening line is all there is
 		start = len(src)
@@ -108,14 +122,35 @@ func splitDelimited(src []byte, delim string, decode func([]byte, frontMatter) e
 			l, next = l[:i], off+i+1
 		}
 		if t := string(bytes.TrimRight(l, " \t\r")); t == delim || (delim == "---" && t == "...") {
-			if err := decode(src[start:off], fm); err != nil {
-				return fm, nil, 0, err
-			}
-			return fm, src[next:], line + 1, nil
+			return src[start:off], src[next:], line + 1, nil
 		}
 		off = next
 	}
-	return fm, nil, 0, lineError{1, fmt.Sprintf("front matter opened with %s on line 1 is never closed", delim)}
+	return nil, nil, 0, lineError{1, fmt.Sprintf("front matter opened with %s on line 1 is never closed", delim)}
+}
+
+// splitFrontMatter finds the front matter and decodes it.
+func splitFrontMatter(src []byte) (fm frontMatter, body []byte, bodyLine int, err error) {
+	syntax := FrontMatterSyntax(src)
+	switch syntax {
+	case NoFrontMatter:
+		return newFrontMatter(), src, 1, nil
+	case JSONFrontMatter:
+		return splitJSON(src)
+	}
+	fm = newFrontMatter()
+	header, body, bodyLine, err := FrontMatterBlock(src, syntax)
+	if err != nil {
+		return fm, nil, 0, err
+	}
+	decode := decodeYAML
+	if syntax == TOMLFrontMatter {
+		decode = decodeTOML
+	}
+	if err := decode(header, fm); err != nil {
+		return fm, nil, 0, err
+	}
+	return fm, body, bodyLine, nil
 }
 
 // The header handed to the decoders starts on line 2, after the opening

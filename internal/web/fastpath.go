@@ -145,14 +145,9 @@ func (l *fastListener) serve(c net.Conn) {
 	remote := c.RemoteAddr().String()
 	for {
 		req, complete, simple := parseSimple(buf[:n])
+		var headerDue time.Time // when the head must be in, from its first byte
 		for !complete && simple && n < len(buf) {
-			timeout := l.opts.IdleTimeout
-			if n > 0 {
-				timeout = l.opts.ReadHeaderTimeout
-			}
-			if timeout > 0 {
-				c.SetReadDeadline(time.Now().Add(timeout))
-			}
+			c.SetReadDeadline(l.readDeadline(n, &headerDue))
 			m, err := c.Read(buf[n:])
 			n += m
 			if err != nil || l.closing() {
@@ -175,6 +170,24 @@ func (l *fastListener) serve(c net.Conn) {
 			return
 		}
 	}
+}
+
+// readDeadline is how long to wait for more of a request: an idle
+// connection gets IdleTimeout for a request to begin, and a request has
+// ReadHeaderTimeout from its first byte for its whole head, however
+// slowly it trickles in (as net/http counts it).
+func (l *fastListener) readDeadline(have int, headerDue *time.Time) time.Time {
+	now := time.Now()
+	if have == 0 {
+		if l.opts.IdleTimeout > 0 {
+			return now.Add(l.opts.IdleTimeout)
+		}
+		return time.Time{}
+	}
+	if headerDue.IsZero() && l.opts.ReadHeaderTimeout > 0 {
+		*headerDue = now.Add(l.opts.ReadHeaderTimeout)
+	}
+	return *headerDue
 }
 
 // handOff gives net/http the connection, with the bytes read so far still

@@ -307,3 +307,39 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestFastPathSlowHeadTimesOut: a request head trickled in a byte at a
+// time gets ReadHeaderTimeout in all, not per byte.
+func TestFastPathSlowHeadTimesOut(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	fl := ts.srv.FastListener(ln, FastOptions{ReadHeaderTimeout: 300 * time.Millisecond, IdleTimeout: 5 * time.Second})
+	srv := HTTPServer(ts.srv, slog.New(slog.DiscardHandler))
+	srv.ReadHeaderTimeout = 300 * time.Millisecond
+	go srv.Serve(fl)
+	defer srv.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	closed := false
+	for _, b := range []byte("GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa") {
+		if _, err := c.Write([]byte{b}); err != nil {
+			closed = true
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+		if time.Since(start) > 3*time.Second {
+			break
+		}
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err == nil && !closed {
+		t.Fatal("the connection is still open")
+	}
+	if d := time.Since(start); d > 2500*time.Millisecond {
+		t.Errorf("a trickled head held the connection for %v; the limit is 300ms", d)
+	}
+}

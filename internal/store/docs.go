@@ -154,12 +154,36 @@ func (s *Store) ReadRevision(ctx context.Context, revKey string) ([]byte, error)
 
 // KeepDraft stores text being edited as a revision of key ("autosave"),
 // so that closing the editor loses nothing.
+//
+// Only the newest keptDrafts autosaves of a file are kept: an editor open
+// for an hour autosaves hundreds of times, each a superseded state of the
+// same text. Every other revision (an earlier saved version, a deleted or
+// refused text) is kept for good.
 func (s *Store) KeepDraft(ctx context.Context, key string, text []byte) error {
 	if err := s.checkSourceKey(key); err != nil {
 		return err
 	}
-	return s.keepText(ctx, key, text, "autosave")
+	if err := s.keepText(ctx, key, text, "autosave"); err != nil {
+		return err
+	}
+	revs, err := s.Revisions(ctx, key)
+	if err != nil {
+		return nil // the draft is kept; pruning can wait for the next one
+	}
+	drafts := 0
+	for _, r := range revs { // newest first
+		if r.Note != "autosave" {
+			continue
+		}
+		if drafts++; drafts > keptDrafts {
+			s.b.Delete(ctx, r.Key)
+		}
+	}
+	return nil
 }
+
+// keptDrafts is how many autosaves of a file are kept.
+const keptDrafts = 10
 
 // keepRevision copies the current version of key, which must be ifMatch,
 // into its revisions.

@@ -440,3 +440,33 @@ func TestPrivateStateNotWorldReadable(t *testing.T) {
 		}
 	}
 }
+
+func TestAutosavesArePruned(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		key := "posts/long-session.md"
+		info, err := s.Create(ctx, key, []byte("v1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(ctx, key, []byte("v2"), info.ETag); err != nil {
+			t.Fatal(err)
+		}
+		for i := range keptDrafts + 5 {
+			if err := s.KeepDraft(ctx, key, []byte(fmt.Sprintf("draft %d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		texts := revisionTexts(t, s, key)
+		if !texts["v1"] {
+			t.Error("a saved version was pruned with the autosaves")
+		}
+		last := fmt.Sprintf("draft %d", keptDrafts+4)
+		if !texts[last] {
+			t.Errorf("the newest autosave %q is gone", last)
+		}
+		if texts["draft 0"] || len(texts) != keptDrafts+1 {
+			t.Errorf("%d revisions kept (%v), want the saved version and %d autosaves", len(texts), texts, keptDrafts)
+		}
+	})
+}

@@ -26,6 +26,7 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return errSilent
 	}
 	loader := site.NewLoader(st, nil, nil)
+	loader.ReadOnly = true
 	if _, err := loader.Reload(ctx); err != nil {
 		return err
 	}

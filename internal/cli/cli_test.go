@@ -138,6 +138,9 @@ func TestCheckListsProblems(t *testing.T) {
 	if code, out, _ := run(t, "check", clean); code != 0 || out != "" {
 		t.Errorf("clean site: exit %d, %q", code, out)
 	}
+	if _, err := os.Stat(filepath.Join(clean, "_grail")); err == nil {
+		t.Error("check wrote into the site it checked")
+	}
 }
 
 // TestServeLiveReloadAndShutdown runs grail serve on a folder, edits a

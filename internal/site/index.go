@@ -256,7 +256,7 @@ func (l *Loader) refreshInterval() time.Duration {
 // is not an error for the site: the index is derived data. l.mu is held.
 func (l *Loader) saveIndex(ctx context.Context) {
 	is, ok := l.src.(IndexStore)
-	if !ok {
+	if !ok || l.ReadOnly {
 		return
 	}
 	for attempt := 0; ; attempt++ {

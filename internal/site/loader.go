@@ -42,6 +42,10 @@ type Loader struct {
 	// sources keeps recently rendered source files (see sourceCache).
 	sources *sourceCache
 
+	// ReadOnly loaders never write the index snapshot (grail check must
+	// not change the site it checks).
+	ReadOnly bool
+
 	// OnChanged, when set, is told the addresses whose pages a Changed
 	// call altered (a CDN in front may be holding them).
 	OnChanged func(ctx context.Context, paths []string)

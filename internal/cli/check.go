@@ -34,9 +34,17 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	for _, p := range s.Problems {
 		fmt.Fprintln(stdio.Out, p.String())
 	}
-	fmt.Fprintf(stdio.Err, "%d posts, %d pages, %d problems\n", len(s.Posts), len(s.Pages), len(s.Problems))
+	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(s.Problems), "problem"))
 	if len(s.Problems) > 0 {
 		return errSilent
 	}
 	return nil
+}
+
+// count is "1 post", "2 posts".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -130,7 +130,7 @@ func TestCheckListsProblems(t *testing.T) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(stderr, "1 posts") {
+	if !strings.Contains(stderr, "1 post, 0 pages, 5 problems") {
 		t.Errorf("summary %q", stderr)
 	}
 	clean := t.TempDir()

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -51,6 +53,7 @@ type Server struct {
 	cache      *renderCache
 	trustProto bool
 	mounts     []Mount
+	renders    singleflight.Group
 
 	mu       sync.Mutex // guards theme, themeSum and view
 	theme    *Theme
@@ -207,7 +210,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		s.serverError(w, r, err)
 		return
 	}
-	resp, err := s.route(r, v, path)
+	resp, err := s.render(r, v, st.Generation, key)
 	switch {
 	case errors.Is(err, errNotFound):
 		if !s.tryFile(w, r, v) {
@@ -224,6 +227,22 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 }
 
 var errNotFound = errors.New("no such page")
+
+// render routes and renders a page once however many readers ask for it
+// at the same moment: right after a change every page is a miss, and a
+// popular one would otherwise be rendered by each of its readers.
+func (s *Server) render(r *http.Request, v *view, gen uint64, key string) (*response, error) {
+	flight := strconv.FormatUint(gen, 10) + " " + key
+	resp, err, _ := s.renders.Do(flight, func() (any, error) {
+		// The first reader's request renders for all: its going away must
+		// not fail the others.
+		return s.route(r.WithContext(context.WithoutCancel(r.Context())), v, r.URL.Path)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp.(*response), nil
+}
 
 // hostDependent tells the responses that hold absolute URLs.
 func hostDependent(path string) bool {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -572,6 +573,23 @@ func TestForgedHostDoesNotPoisonFeeds(t *testing.T) {
 		_, body := ts.get(t, path)
 		if strings.Contains(body, "evil.example") {
 			t.Errorf("%s: a forged Host poisoned the cached response", path)
+		}
+	}
+}
+
+// TestConcurrentMissesShareOneRender: readers arriving together at a page
+// not yet rendered all get it, identical, however the renders interleave.
+func TestConcurrentMissesShareOneRender(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	var wg sync.WaitGroup
+	bodies := make([]string, 20)
+	for i := range bodies {
+		wg.Go(func() { _, bodies[i] = ts.get(t, "/blog/first") })
+	}
+	wg.Wait()
+	for i, b := range bodies {
+		if b != bodies[0] || !strings.Contains(b, "The first paragraph.") {
+			t.Fatalf("reader %d got a different page", i)
 		}
 	}
 }

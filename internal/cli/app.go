@@ -132,19 +132,20 @@ func (a *app) afterChange(ctx context.Context, changed bool, msg string) {
 
 // watch keeps the site current until ctx ends: a folder is watched and
 // reloaded within a moment of a change; a bucket, which other servers may
-// write to, is checked every refresh interval.
+// write to, is checked every refresh interval. It returns once watching
+// has begun, so that no change made after it is missed.
 func (a *app) watch(ctx context.Context) {
 	if a.stale { // loaded from the index snapshot: catch up with the sources
-		a.reload(ctx)
+		go a.reload(ctx)
 	}
 	if !a.store.CanWatch() {
-		a.poll(ctx)
+		go a.poll(ctx)
 		return
 	}
-	go a.keepSessionKey(ctx) // the folder watcher leaves grail's own _grail/ alone
 	if err := a.store.Watch(ctx, func() { a.reload(ctx) }); err != nil {
 		a.log.Error("watch site", "err", err)
 	}
+	go a.keepSessionKey(ctx) // the folder watcher leaves grail's own _grail/ alone
 }
 
 // keepSessionKey picks up a rotated session key (someone deleted

@@ -44,7 +44,7 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	defer a.Close()
-	go a.watch(ctx)
+	a.watch(ctx)
 	ctx, stop := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { a.jobs.Work(ctx, 2); close(jobsDone) }()

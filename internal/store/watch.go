@@ -22,8 +22,10 @@ func (s *Store) CanWatch() bool {
 }
 
 // Watch calls onChange soon after anything in a site folder changes
-// (events are gathered for a moment, so saving ten files is one call).
-// It returns when ctx is done. Bucket stores return ErrCannotWatch.
+// (events are gathered for a moment, so saving ten files is one call),
+// until ctx ends. It returns once the whole folder is watched, so that no
+// change made after it is missed; the calls come from a goroutine of its
+// own. Bucket stores return ErrCannotWatch.
 func (s *Store) Watch(ctx context.Context, onChange func()) error {
 	d, ok := s.b.(*dirBackend)
 	if !ok {
@@ -33,31 +35,39 @@ func (s *Store) Watch(ctx context.Context, onChange func()) error {
 	if err != nil {
 		return err
 	}
-	defer w.Close()
 	if err := addTree(w, d.path); err != nil {
+		w.Close()
 		return err
 	}
+	go s.watchLoop(ctx, w, d.path, onChange)
+	return nil
+}
+
+func (s *Store) watchLoop(ctx context.Context, w *fsnotify.Watcher, root string, onChange func()) {
+	defer w.Close()
 	const settle = 100 * time.Millisecond
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
-			if ignoredPath(d.path, ev.Name) {
+			if ignoredPath(root, ev.Name) {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
-				addTree(w, ev.Name) // a new folder: watch it too (no-op for files)
+				// A new folder: watch it too (a no-op for files). Files
+				// written in it before now are found by the reload below.
+				addTree(w, ev.Name)
 			}
 			timer.Reset(settle)
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			s.log.Warn("watching site folder", "err", err)
 		case <-timer.C:

@@ -252,7 +252,13 @@ func TestServeReloadsThemeOverride(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go Main(ctx, []string{"serve", "--addr", addr, "--access-log=false", dir}, Stdio{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	var logs bytes.Buffer
+	go Main(ctx, []string{"serve", "--addr", addr, "--access-log=false", dir}, Stdio{In: strings.NewReader(""), Out: io.Discard, Err: &lockedWriter{w: &logs}})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
 	base := "http://" + addr
 	waitFor(t, base+"/blog/one", 200, 10*time.Second)
 	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>custom page template</p>{{end}}`,

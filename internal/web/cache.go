@@ -5,14 +5,14 @@ import (
 	"sync/atomic"
 )
 
-// renderCache keeps rendered responses of one site snapshot by path, up to
-// a byte budget. A new snapshot starts an empty cache: nothing is ever
-// served from an older one.
+// renderCache keeps rendered responses of one site snapshot and theme by
+// path, up to a byte budget. A new snapshot or theme starts an empty
+// cache: nothing is ever served from an older one.
 type renderCache struct {
 	max int64
 
 	mu    sync.RWMutex
-	gen   uint64
+	gen   cacheGen
 	items map[string]*cacheItem
 	bytes int64
 	clock atomic.Int64
@@ -28,7 +28,15 @@ func newRenderCache(maxBytes int64) *renderCache {
 }
 
 // get returns the cached response for path in snapshot gen.
-func (c *renderCache) get(gen uint64, path string) *response {
+// cacheGen names what a page was rendered from: a site snapshot and a
+// theme. Both only ever grow.
+type cacheGen struct{ site, theme uint64 }
+
+func (g cacheGen) older(than cacheGen) bool {
+	return g.site < than.site || g.site == than.site && g.theme < than.theme
+}
+
+func (c *renderCache) get(gen cacheGen, path string) *response {
 	c.mu.RLock()
 	it := c.items[path]
 	ok := it != nil && c.gen == gen
@@ -40,13 +48,13 @@ func (c *renderCache) get(gen uint64, path string) *response {
 	return it.resp
 }
 
-func (c *renderCache) put(gen uint64, path string, r *response) {
+func (c *renderCache) put(gen cacheGen, path string, r *response) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen < c.gen {
-		return // rendered from a snapshot that has since been replaced
+	if gen.older(c.gen) {
+		return // rendered from a snapshot or theme that has since been replaced
 	}
-	if gen > c.gen {
+	if c.gen.older(gen) {
 		c.gen, c.items, c.bytes = gen, map[string]*cacheItem{}, 0
 	}
 	if old := c.items[path]; old != nil {
@@ -98,11 +106,4 @@ func (c *renderCache) len() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.items)
-}
-
-// clear drops every entry (the theme changed).
-func (c *renderCache) clear() {
-	c.mu.Lock()
-	c.items, c.bytes = map[string]*cacheItem{}, 0
-	c.mu.Unlock()
 }

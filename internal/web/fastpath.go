@@ -210,7 +210,7 @@ func (l *fastListener) answer(c net.Conn, req simpleRequest, remote string) bool
 	if len(st.Config.Redirects) > 0 {
 		return false // host redirects are net/http's business
 	}
-	resp := s.cache.get(st.Generation, req.path)
+	resp := s.cache.get(s.generation(st), req.path)
 	if resp == nil {
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -55,10 +56,12 @@ type Server struct {
 	mounts     []Mount
 	renders    singleflight.Group
 
-	mu       sync.Mutex // guards theme, themeSum and view
+	mu       sync.Mutex // guards theme, themeSum and view, and writes of themeGen
 	theme    *Theme
 	themeSum [32]byte
 	view     *view
+	// themeGen counts theme reloads; rendered pages are cached under it.
+	themeGen atomic.Uint64
 }
 
 // New returns a Server for the site the loader has loaded.
@@ -107,8 +110,8 @@ func (s *Server) ReloadTheme(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	s.theme, s.themeSum, s.view = t, sum, nil
+	s.themeGen.Add(1)
 	s.mu.Unlock()
-	s.cache.clear()
 	return nil
 }
 
@@ -137,7 +140,7 @@ func (s *Server) currentView() (*view, error) {
 	if s.view != nil && s.view.site == st {
 		return s.view, nil
 	}
-	v, err := newView(st, s.loader, s.theme, s.md)
+	v, err := newView(cacheGen{st.Generation, s.themeGen.Load()}, st, s.loader, s.theme, s.md)
 	if err != nil {
 		return nil, err
 	}
@@ -162,11 +165,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.methodNotAllowed(w, r)
 		return
 	}
-	if resp := s.cache.get(st.Generation, r.URL.Path); resp != nil {
+	if resp := s.cache.get(s.generation(st), r.URL.Path); resp != nil {
 		corked(w, r, func() { resp.write(w, r) })
 		return
 	}
 	s.serveUncached(w, r, st)
+}
+
+// generation is what pages rendered now are made from.
+func (s *Server) generation(st *site.Site) cacheGen {
+	return cacheGen{st.Generation, s.themeGen.Load()}
 }
 
 func (s *Server) mounted(path string) http.Handler {
@@ -200,7 +208,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		// request named: cache them per host, or one forged Host header
 		// would put another site's links in every reader's feed.
 		key = s.origin(r, st) + path
-		if resp := s.cache.get(st.Generation, key); resp != nil {
+		if resp := s.cache.get(s.generation(st), key); resp != nil {
 			resp.write(w, r)
 			return
 		}
@@ -210,7 +218,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		s.serverError(w, r, err)
 		return
 	}
-	resp, err := s.render(r, v, st.Generation, key)
+	resp, err := s.render(r, v, key)
 	switch {
 	case errors.Is(err, errNotFound):
 		if !s.tryFile(w, r, v) {
@@ -219,7 +227,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 	case err != nil:
 		s.serverError(w, r, err)
 	case resp.status == http.StatusOK:
-		s.cache.put(st.Generation, key, resp)
+		s.cache.put(v.gen, key, resp) // what it was made from, which may since have been replaced
 		resp.write(w, r)
 	default:
 		resp.write(w, r)
@@ -231,8 +239,8 @@ var errNotFound = errors.New("no such page")
 // render routes and renders a page once however many readers ask for it
 // at the same moment: right after a change every page is a miss, and a
 // popular one would otherwise be rendered by each of its readers.
-func (s *Server) render(r *http.Request, v *view, gen uint64, key string) (*response, error) {
-	flight := strconv.FormatUint(gen, 10) + " " + key
+func (s *Server) render(r *http.Request, v *view, key string) (*response, error) {
+	flight := strconv.FormatUint(v.gen.site, 10) + "." + strconv.FormatUint(v.gen.theme, 10) + " " + key
 	resp, err, _ := s.renders.Do(flight, func() (any, error) {
 		// The first reader's request renders for all: its going away must
 		// not fail the others.

@@ -546,17 +546,53 @@ func TestThemeOverride(t *testing.T) {
 
 func TestRenderCacheBounded(t *testing.T) {
 	c := newRenderCache(10 << 10)
+	gen := cacheGen{site: 1, theme: 1}
 	for i := range 100 {
-		c.put(1, "/p"+itoa(i), newResponse(200, htmlType, "", bytes.Repeat([]byte("x"), 1000), zeroTime))
+		c.put(gen, "/p"+itoa(i), newResponse(200, htmlType, "", bytes.Repeat([]byte("x"), 1000), zeroTime))
 	}
 	if c.bytes > c.max {
 		t.Errorf("cache holds %d bytes, budget %d", c.bytes, c.max)
 	}
-	if c.get(1, "/p99") == nil {
+	if c.get(gen, "/p99") == nil {
 		t.Error("the newest entry was evicted")
 	}
-	if c.get(2, "/p99") != nil {
-		t.Error("an entry of an older snapshot was served")
+	for _, newer := range []cacheGen{{site: 2, theme: 1}, {site: 1, theme: 2}} {
+		if c.get(newer, "/p99") != nil {
+			t.Errorf("%+v: an entry of an older snapshot or theme was served", newer)
+		}
+	}
+	// A page rendered before a theme reload, stored after it, is dropped.
+	c.put(cacheGen{site: 1, theme: 2}, "/new", newResponse(200, htmlType, "", []byte("new"), zeroTime))
+	c.put(gen, "/late", newResponse(200, htmlType, "", []byte("old theme"), zeroTime))
+	if c.get(cacheGen{site: 1, theme: 2}, "/late") != nil {
+		t.Error("a page made with the old theme was cached under the new one")
+	}
+}
+
+// TestThemeReloadDuringRender: a page rendered with the old theme while
+// the theme changes is never served afterwards.
+func TestThemeReloadDuringRender(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range basicSite {
+		files[k] = v
+	}
+	ts := newTestSite(t, files)
+	v, err := ts.srv.currentView() // a render begins with the theme as it is
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(ts.dir, "theme", "templates"), 0o755)
+	os.WriteFile(filepath.Join(ts.dir, "theme", "templates", "page.html"), []byte(`{{define "main"}}<p>new template</p>{{end}}`), 0o644)
+	if err := ts.srv.ReloadTheme(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.srv.renderDoc(context.Background(), v, ts.loader.Current().ByPath("/about"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.srv.cache.put(v.gen, "/about", resp) // the old render finishes late
+	if _, body := ts.get(t, "/about"); !strings.Contains(body, "new template") {
+		t.Error("a page rendered with the old theme was served after the reload")
 	}
 }
 

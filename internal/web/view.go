@@ -16,6 +16,7 @@ import (
 // view is the theme bound to one site snapshot: its templates' functions
 // know the snapshot's addresses, categories and time zone.
 type view struct {
+	gen       cacheGen // the snapshot and theme this view renders
 	site      *site.Site
 	loader    *site.Loader
 	theme     *Theme
@@ -23,8 +24,8 @@ type view struct {
 	templates map[string]*template.Template
 }
 
-func newView(s *site.Site, l *site.Loader, t *Theme, md *content.Markdown) (*view, error) {
-	v := &view{site: s, loader: l, theme: t, md: md, templates: map[string]*template.Template{}}
+func newView(gen cacheGen, s *site.Site, l *site.Loader, t *Theme, md *content.Markdown) (*view, error) {
+	v := &view{gen: gen, site: s, loader: l, theme: t, md: md, templates: map[string]*template.Template{}}
 	funcs := templateFuncs(v, t)
 	for name, tmpl := range t.templates {
 		c, err := tmpl.Clone()

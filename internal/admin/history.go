@@ -99,14 +99,8 @@ type revisionData struct {
 func (a *Admin) revision(w http.ResponseWriter, r *http.Request, sess auth.Session) {
 	ctx, q := r.Context(), r.URL.Query()
 	key := q.Get("key")
-	rv, ok := a.findRevision(ctx, key, q.Get("rev"))
+	rv, text, ok := a.revisionText(w, r, key, q.Get("rev"))
 	if !ok {
-		a.fail(w, r, http.StatusNotFound, "That revision does not exist.")
-		return
-	}
-	text, err := a.store.ReadRevision(ctx, rv.Key)
-	if err != nil {
-		a.storeFailed(w, r, err, "That revision does not exist.")
 		return
 	}
 	d := revisionData{
@@ -131,22 +125,33 @@ func (a *Admin) revision(w http.ResponseWriter, r *http.Request, sess auth.Sessi
 	a.render(w, r, http.StatusOK, "revision", d)
 }
 
+// revisionText finds revision rev of key and reads its text, or answers
+// the request itself and reports false.
+func (a *Admin) revisionText(w http.ResponseWriter, r *http.Request, key, rev string) (store.Revision, []byte, bool) {
+	rv, ok := a.findRevision(r.Context(), key, rev)
+	if !ok {
+		a.fail(w, r, http.StatusNotFound, "That revision does not exist.")
+		return rv, nil, false
+	}
+	text, err := a.store.ReadRevision(r.Context(), rv.Key)
+	if err != nil {
+		a.storeFailed(w, r, err, "That revision does not exist.")
+		return rv, nil, false
+	}
+	return rv, text, true
+}
+
 // restoreRevision makes a revision the current version. It is a save like
 // any other: the version it replaces becomes a revision in turn, and if
 // someone saved since the page was shown, the conflict page says so.
 func (a *Admin) restoreRevision(w http.ResponseWriter, r *http.Request, sess auth.Session, f *form) {
 	ctx := r.Context()
 	key := f.Get("key")
-	rv, ok := a.findRevision(ctx, key, f.Get("rev"))
+	_, text, ok := a.revisionText(w, r, key, f.Get("rev"))
 	if !ok {
-		a.fail(w, r, http.StatusNotFound, "That revision does not exist.")
 		return
 	}
-	text, err := a.store.ReadRevision(ctx, rv.Key)
-	if err != nil {
-		a.storeFailed(w, r, err, "That revision does not exist.")
-		return
-	}
+	var err error
 	if etag := f.Get("etag"); etag != "" {
 		_, err = a.store.Update(ctx, key, text, etag)
 	} else {

@@ -291,7 +291,7 @@ func TestUploadedDrawingsAreStoredSanitised(t *testing.T) {
 
 	res, body := b.postMultipart("/admin/upload", nil, "drawing.svg", []byte(drawing), json...)
 	wantStatus(t, res, body, http.StatusOK)
-	wantContains(t, body, `"markdown":"![drawing](/media/2026/drawing.svg)"`, `"notice":"drawing.svg was stored without what could run code or load other files: `,
+	wantContains(t, body, `"markdown":"![drawing](/media/2026/drawing.svg)"`, `"notice":"drawing.svg was stored sanitised; removed: `,
 		`event handlers (onload)`, `\u003cscript\u003e`, `\u003cset\u003e changing onclick`)
 	stored := ts.read(t, "media/2026/drawing.svg")
 	if strings.Contains(stored, "alert") || !strings.Contains(stored, `<rect width="5" height="5" fill="red"/>`) {
@@ -315,7 +315,7 @@ func TestUploadedDrawingsAreStoredSanitised(t *testing.T) {
 	form.Set("action", "upload")
 	res, page := b.postMultipart("/admin/save", form, "again.svg", []byte(drawing))
 	wantStatus(t, res, page, http.StatusOK)
-	wantContains(t, page, "Uploaded again.svg; its link is at the end of the text. again.svg was stored without what could run code")
+	wantContains(t, page, "Uploaded again.svg; its link is at the end of the text. again.svg was stored sanitised; removed: ")
 }
 
 func TestUploadInTheEditorFormKeepsTheText(t *testing.T) {

@@ -91,7 +91,7 @@ func sanitizeSVG(name string, data []byte) (clean []byte, status int, msg string
 		return clean, http.StatusOK, ""
 	}
 	named := removed[:min(len(removed), maxRemovedNamed)]
-	msg = name + " was stored without what could run code or load other files: " + strings.Join(named, ", ")
+	msg = name + " was stored sanitised; removed: " + strings.Join(named, ", ")
 	if more := len(removed) - len(named); more > 0 {
 		msg += fmt.Sprintf(" and %d more", more)
 	}

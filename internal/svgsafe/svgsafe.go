@@ -26,20 +26,23 @@ const maxDepth = 256
 
 // Sanitize parses src as an SVG drawing and returns it with everything
 // not on the allowlist removed, and a description of each kind of thing
-// removed, in the order first met (none when the drawing was already
-// clean). It fails, with a message meant for the author, when src is not
-// well-formed XML, declares entities of its own, or is not an SVG drawing.
+// removed (none when the drawing was already clean): first what could
+// have run or loaded something, then what is merely unknown (a drawing
+// tool's own elements and attributes), each in the order first met. It
+// fails, with a message meant for the author, when src is not well-formed
+// XML, declares entities of its own, or is not an SVG drawing.
 func Sanitize(src []byte) (clean []byte, removed []string, err error) {
 	s := &sanitizer{seen: map[string]bool{}}
 	if err := s.run(src); err != nil {
 		return nil, nil, err
 	}
-	return s.out.Bytes(), s.removed, nil
+	return s.out.Bytes(), append(s.removed, s.unknown...), nil
 }
 
 type sanitizer struct {
 	out     bytes.Buffer
-	removed []string
+	removed []string // what could have run or loaded something
+	unknown []string // what was only not on the allowlist
 	seen    map[string]bool
 
 	stack   []string // the elements open in the output; "" for an unwrapped one
@@ -120,7 +123,7 @@ func (s *sanitizer) start(t xml.StartElement) error {
 	local := t.Name.Local
 	switch {
 	case !isSVG(t.Name) || !elements[local] && !unwrapped[local]:
-		s.remove("<" + qualified(t.Name) + ">")
+		s.removeElement(t.Name)
 		s.skip = 1
 		return nil
 	case unwrapped[local]:
@@ -229,7 +232,7 @@ func (s *sanitizer) attribute(elem string, a xml.Attr) (name, value string, ok b
 	case n.Space == xmlNS && (n.Local == "space" || n.Local == "lang"):
 		return "xml:" + n.Local, a.Value, true
 	default:
-		s.remove(qualified(n) + " attributes")
+		s.removeUnknown(qualified(n) + " attributes")
 		return "", "", false
 	}
 	switch {
@@ -243,7 +246,7 @@ func (s *sanitizer) attribute(elem string, a xml.Attr) (name, value string, ok b
 		s.remove("event handlers (" + n.Local + ")")
 		return "", "", false
 	case !attributes[n.Local]:
-		s.remove(n.Local + " attributes")
+		s.removeUnknown(n.Local + " attributes")
 		return "", "", false
 	case n.Local == "style":
 		css, removed := sanitizeDeclarations(a.Value)
@@ -323,6 +326,28 @@ func (s *sanitizer) remove(what string) {
 		s.removed = append(s.removed, what)
 	}
 }
+
+// removeUnknown notes the removal of something merely not known.
+func (s *sanitizer) removeUnknown(what string) {
+	if !s.seen[what] {
+		s.seen[what] = true
+		s.unknown = append(s.unknown, what)
+	}
+}
+
+// removeElement notes an element removed; only those that run or embed
+// something are worth the author's attention first.
+func (s *sanitizer) removeElement(n xml.Name) {
+	what := "<" + qualified(n) + ">"
+	if activeElements[n.Local] || !isSVG(n) && prefixes[n.Space] == "html" {
+		s.remove(what)
+	} else {
+		s.removeUnknown(what)
+	}
+}
+
+// activeElements are elements removed because they run or embed content.
+var activeElements = set("script", "foreignObject", "iframe", "object", "embed", "handler", "listener", "style")
 
 func (s *sanitizer) removeAll(what []string) {
 	for _, w := range what {

@@ -190,6 +190,18 @@ func TestSanitizeKeepsAnIllustratorDrawing(t *testing.T) {
 	}
 }
 
+// The author hears first about what could have run, not about a drawing
+// tool's bookkeeping met before it.
+func TestSanitizeNamesWhatRunsFirst(t *testing.T) {
+	src := `<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" inkscape:version="1.2" data-x="1">` +
+		`<metadata/><rect width="5" height="5" onclick="alert(1)"/><script>alert(2)</script></svg>`
+	_, removed, err := Sanitize([]byte(src))
+	want := []string{"event handlers (onclick)", "<script>", "inkscape:version attributes", "data-x attributes", "<metadata>"}
+	if err != nil || strings.Join(removed, "|") != strings.Join(want, "|") {
+		t.Errorf("told %q (err %v), want %q", removed, err, want)
+	}
+}
+
 func TestSanitizeLeavesACleanDrawingAlone(t *testing.T) {
 	src := open + `<title>A square</title><rect x="1" y="1" width="8" height="8" fill="#3b82f6"/></svg>`
 	out, removed, err := Sanitize([]byte(src))

@@ -20,7 +20,7 @@ func sanitizeDeclarations(css string) (string, []string) {
 		case !found && prop == "":
 		case !found || !cssProperties[prop]:
 			removed = append(removed, "the CSS property "+abbreviate(prop))
-		case !valueOK(value) || strings.ContainsAny(value, "{}"):
+		case !valueOK(value) || strings.ContainsAny(value, "{}@"):
 			removed = append(removed, "CSS "+prop+": "+abbreviate(value))
 		default:
 			kept = append(kept, prop+":"+value)

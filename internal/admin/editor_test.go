@@ -262,8 +262,8 @@ func TestUploadsAreCheckedForSizeAndType(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"program.exe":   []byte("MZ\x90\x00"),
 		"fake.png":      []byte("<html><script>alert(1)</script>"),
-		"drawing.svg":   []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
-		"handler.svg":   []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`),
+		"entities.svg":  []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "javascript:">]><svg xmlns="http://www.w3.org/2000/svg"><a href="&x;alert(1)"/></svg>`),
+		"broken.svg":    []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>`),
 		"document.pdf":  pngData,
 		"archive.zip":   []byte("just text"),
 		"image.jpeg":    []byte("GIF89a......"),
@@ -276,6 +276,46 @@ func TestUploadsAreCheckedForSizeAndType(t *testing.T) {
 	if len(entries) != 2 {
 		t.Errorf("media/2026 holds %d files, want the 2 accepted", len(entries))
 	}
+}
+
+// A drawing is stored without what could run code or load anything when
+// opened on its own, and the author is told what was removed; one that is
+// already clean is stored as it is.
+func TestUploadedDrawingsAreStoredSanitised(t *testing.T) {
+	ts := newTestSite(t, nil)
+	b := ts.loggedIn(t)
+	json := []string{"Accept", "application/json"}
+	drawing := `<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg" onload="alert(1)">` +
+		`<s:script>alert(2)</s:script><rect width="5" height="5" fill="red"/>` +
+		`<set attributeName="onclick" to="alert(3)"/></svg>`
+
+	res, body := b.postMultipart("/admin/upload", nil, "drawing.svg", []byte(drawing), json...)
+	wantStatus(t, res, body, http.StatusOK)
+	wantContains(t, body, `"markdown":"![drawing](/media/2026/drawing.svg)"`, `"notice":"drawing.svg was stored sanitised; removed: `,
+		`event handlers (onload)`, `\u003cscript\u003e`, `\u003cset\u003e changing onclick`)
+	stored := ts.read(t, "media/2026/drawing.svg")
+	if strings.Contains(stored, "alert") || !strings.Contains(stored, `<rect width="5" height="5" fill="red"/>`) {
+		t.Errorf("stored drawing:\n%s", stored)
+	}
+	res, served := b.public("/media/2026/drawing.svg")
+	wantStatus(t, res, served, http.StatusOK)
+	if served != stored {
+		t.Errorf("served drawing:\n%s", served)
+	}
+
+	clean := `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><rect width="5" height="5"/></svg>`
+	res, body = b.postMultipart("/admin/upload", nil, "clean.svg", []byte(clean), json...)
+	wantStatus(t, res, body, http.StatusOK)
+	if strings.Contains(body, "notice") || ts.read(t, "media/2026/clean.svg") != clean {
+		t.Errorf("a clean drawing: answer %s, stored %s", body, ts.read(t, "media/2026/clean.svg"))
+	}
+
+	// Without JavaScript, the editor says it too.
+	form := newPostForm("With a drawing", "Words.")
+	form.Set("action", "upload")
+	res, page := b.postMultipart("/admin/save", form, "again.svg", []byte(drawing))
+	wantStatus(t, res, page, http.StatusOK)
+	wantContains(t, page, "Uploaded again.svg; its link is at the end of the text. again.svg was stored sanitised; removed: ")
 }
 
 func TestUploadInTheEditorFormKeepsTheText(t *testing.T) {

@@ -55,7 +55,7 @@ func (a *Admin) save(w http.ResponseWriter, r *http.Request, sess auth.Session, 
 			return
 		}
 		ed.F.Body = appendLink(ed.F.Body, link)
-		ed.Notice = "Uploaded " + f.file.name + "; its link is at the end of the text."
+		ed.Notice = strings.TrimSpace("Uploaded " + f.file.name + "; its link is at the end of the text. " + msg)
 	}
 	switch f.Get("action") {
 	case "upload":

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/grailblog/grail/internal/auth"
+	"github.com/grailblog/grail/internal/svgsafe"
 )
 
 // mediaType is a kind of file authors may upload: its extension, what
@@ -52,10 +52,6 @@ func allowedText() string {
 	return "PNG, JPEG, GIF, WebP, SVG, PDF, ZIP, text, CSV, MP3, MP4 or WebM"
 }
 
-// activeSVG finds what would make an SVG run code or load something when
-// opened on its own: scripts, event handlers, embedded HTML, links out.
-var activeSVG = regexp.MustCompile(`(?i)<\s*script|\son[a-z]+\s*=|javascript:|<\s*foreignObject|<!ENTITY|(?:href|src)\s*=\s*["']\s*(?:https?:)?//`)
-
 // checkMedia decides whether a file may be uploaded; it returns the type
 // to store it with, or the status and a message for the author.
 func checkMedia(name string, data []byte) (mediaType, int, string) {
@@ -75,14 +71,37 @@ func checkMedia(name string, data []byte) (mediaType, int, string) {
 	if !found {
 		return mt, http.StatusUnsupportedMediaType, fmt.Sprintf("%s is not really a %s file (it looks like %s); it was not uploaded.", name, strings.ToUpper(ext[1:]), sniffed)
 	}
-	if ext == ".svg" && activeSVG.Match(data) {
-		return mt, http.StatusUnsupportedMediaType, name + " contains scripts, event handlers or links to other sites; remove them and upload it again."
-	}
 	return mt, http.StatusOK, ""
 }
 
+// maxRemovedNamed is how many of the things removed from a drawing the
+// author is told by name; the rest are counted.
+const maxRemovedNamed = 6
+
+// sanitizeSVG keeps of a drawing only what cannot run code or load
+// anything when it is opened on its own, and says what it removed (msg
+// is empty when nothing was). A drawing that cannot be read as SVG is
+// refused.
+func sanitizeSVG(name string, data []byte) (clean []byte, status int, msg string) {
+	clean, removed, err := svgsafe.Sanitize(data)
+	if err != nil {
+		return nil, http.StatusUnsupportedMediaType, fmt.Sprintf("%s cannot be uploaded: %v.", name, err)
+	}
+	if len(removed) == 0 {
+		return clean, http.StatusOK, ""
+	}
+	named := removed[:min(len(removed), maxRemovedNamed)]
+	msg = name + " was stored sanitised; removed: " + strings.Join(named, ", ")
+	if more := len(removed) - len(named); more > 0 {
+		msg += fmt.Sprintf(" and %d more", more)
+	}
+	return clean, http.StatusOK, msg + "."
+}
+
 // storeUpload checks and stores an uploaded file under media/<year>/ and
-// returns the Markdown that shows it (an image) or links to it.
+// returns the Markdown that shows it (an image) or links to it. The
+// message says why a file was refused or, for a drawing that was stored
+// sanitised, what was removed from it.
 func (a *Admin) storeUpload(ctx context.Context, u *upload) (markdown string, status int, msg string) {
 	if u.tooBig {
 		return "", http.StatusRequestEntityTooLarge, fmt.Sprintf("%s is larger than %s, the most grail takes; make it smaller and upload it again.", u.name, sizeText(a.maxFile))
@@ -94,12 +113,18 @@ func (a *Admin) storeUpload(ctx context.Context, u *upload) (markdown string, st
 	if status != http.StatusOK {
 		return "", status, msg
 	}
-	rel, err := a.store.PutMedia(ctx, u.name, u.data, mt.stored, a.now().In(a.location()))
+	data := u.data
+	if mt.stored == "image/svg+xml" {
+		if data, status, msg = sanitizeSVG(u.name, data); status != http.StatusOK {
+			return "", status, msg
+		}
+	}
+	rel, err := a.store.PutMedia(ctx, u.name, data, mt.stored, a.now().In(a.location()))
 	if err != nil {
 		a.log.Error("admin: upload", "name", u.name, "err", err)
 		return "", http.StatusInternalServerError, u.name + " could not be stored; the server's log says why."
 	}
-	return mediaMarkdown(u.name, "/media/"+rel, mt.image), http.StatusOK, ""
+	return mediaMarkdown(u.name, "/media/"+rel, mt.image), http.StatusOK, msg
 }
 
 // mediaMarkdown shows an image, with its file name as the alt text for
@@ -125,7 +150,11 @@ func (a *Admin) upload(w http.ResponseWriter, r *http.Request, _ auth.Session, f
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"markdown": md, "name": f.file.name})
+	answer := map[string]string{"markdown": md, "name": f.file.name}
+	if msg != "" {
+		answer["notice"] = msg
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // sizeText writes a byte count the way people read it.

@@ -160,18 +160,18 @@ const headerLine = 2
 func decodeYAML(h []byte, fm frontMatter) error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(h, &root); err != nil {
-		return yamlError(err)
+		return yamlError(h, err)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 { // empty header, or only comments
 		return nil
 	}
 	m := root.Content[0]
 	if m.Kind != yaml.MappingNode {
-		return lineError{m.Line + headerLine - 1, "front matter must be key: value pairs"}
+		return lineError{fileLine(h, m.Line), "front matter must be key: value pairs"}
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
-		fm.set(k.Value, k.Line+headerLine-1, yamlValue(v, 0))
+		fm.set(k.Value, fileLine(h, k.Line), yamlValue(v, 0))
 		if v.Kind == yaml.ScalarNode {
 			fm.setText(k.Value, v.Value)
 		}
@@ -248,15 +248,53 @@ func yamlScalar(n *yaml.Node) any {
 	return n.Value
 }
 
+// fileLine turns the line the YAML parser names in header h into the
+// line of the file. The parser also ends a line at a lone CR (and at
+// NEL, LS and PS); grail, like git, grep and the editor's line numbers
+// for such a file, counts LFs only. A line past the end of h is the
+// closing delimiter's.
+func fileLine(h []byte, yamlLine int) int {
+	line, lfs := 1, 0
+	for i := 0; i < len(h) && line < yamlLine; {
+		n := yamlBreak(h[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		if h[i+n-1] == '\n' {
+			lfs++
+		}
+		line++
+		i += n
+	}
+	return lfs + headerLine
+}
+
+// yamlBreak is the length of the line break b starts with, as the YAML
+// parser reads them, or 0.
+func yamlBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case b[0] == '\r' || b[0] == '\n':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlError turns "yaml: line 3: did not find expected key" into a
 // lineError counted from the top of the file.
-func yamlError(err error) error {
+func yamlError(h []byte, err error) error {
 	msg := err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return lineError{line + headerLine - 1, "front matter is not valid YAML: " + m[2]}
+		return lineError{fileLine(h, line), "front matter is not valid YAML: " + m[2]}
 	}
 	return lineError{1, "front matter is not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"mime"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,21 +65,39 @@ func writeEncoded(ctx context.Context, b backend, key string, body []byte, conte
 		return err
 	}
 	var err error
+	disposition := downloadDisposition(contentType)
 	if bb.s3 != nil {
 		_, err = bb.s3.PutObject(ctx, &s3.PutObjectInput{
-			Bucket:          aws.String(bb.bucket),
-			Key:             aws.String(key),
-			Body:            bytes.NewReader(body),
-			ContentType:     optional(contentType),
-			ContentEncoding: optional(contentEncoding),
+			Bucket:             aws.String(bb.bucket),
+			Key:                aws.String(key),
+			Body:               bytes.NewReader(body),
+			ContentType:        optional(contentType),
+			ContentEncoding:    optional(contentEncoding),
+			ContentDisposition: optional(disposition),
 		})
 	} else {
-		err = bb.b.WriteAll(ctx, key, body, &blob.WriterOptions{ContentType: contentType, ContentEncoding: contentEncoding})
+		err = bb.b.WriteAll(ctx, key, body, &blob.WriterOptions{ContentType: contentType, ContentEncoding: contentEncoding, ContentDisposition: disposition})
 	}
 	if err != nil {
 		return bb.mapError("overflow "+key, err)
 	}
 	return nil
+}
+
+// downloadDisposition makes a browser save, not open, a body that could
+// run script: the signed URL is on the bucket's origin, where grail's
+// Content-Security-Policy is not sent.
+func downloadDisposition(contentType string) string {
+	// Parsed loosely, as browsers do: a malformed parameter must not hide
+	// the type.
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch {
+	case mt == "image/svg+xml", mt == "text/html", mt == "application/xhtml+xml",
+		mt == "text/xml", mt == "application/xml", strings.HasSuffix(mt, "+xml"):
+		return "attachment"
+	}
+	return ""
 }
 
 func optional(s string) *string {

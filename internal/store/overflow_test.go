@@ -55,6 +55,47 @@ func TestOverflowSpill(t *testing.T) {
 	}
 }
 
+// A body that could run script on the bucket's origin is downloaded,
+// not opened, from its signed URL; others open as usual.
+func TestOverflowActiveContentDownloads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs the S3 server")
+	}
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
+	s, err := Open(context.Background(), srv.BucketURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for ct, want := range map[string]string{
+		"image/svg+xml":                 "attachment",
+		"text/html; charset=utf-8":      "attachment",
+		"TEXT/HTML;;":                   "attachment",
+		"application/xhtml+xml":         "attachment",
+		"application/atom+xml":          "attachment",
+		"text/xml":                      "attachment",
+		"image/png":                     "",
+		"application/json":              "",
+		"text/plain; charset=utf-8":     "",
+		"application/pdf":               "",
+		"application/rss+xml; charset=": "attachment",
+	} {
+		u, err := s.Overflow(0).Spill(context.Background(), []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), ct, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Content-Disposition"); resp.StatusCode != 200 || got != want {
+			t.Errorf("%s: status %d, Content-Disposition %q, want %q", ct, resp.StatusCode, got, want)
+		}
+	}
+}
+
 func TestOverflowURLExpires(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs the S3 server")

@@ -350,12 +350,16 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, path := range []string{"/", "/blog/first", "/no-such", "/media/2024/pic.bin", "/feed.atom"} {
 		resp, _ := ts.get(t, path)
 		csp := resp.Header.Get("Content-Security-Policy")
-		for _, want := range []string{"default-src 'none'", "frame-ancestors 'self'", "style-src 'self'"} {
+		wants, bads := []string{"default-src 'none'", "frame-ancestors 'self'", "style-src 'self'"}, []string{"unsafe-inline", "unsafe-eval", "http:", "https:", "*"}
+		if strings.HasPrefix(path, "/media/") { // stored files: sandboxed, see TestStoredFilesAreSandboxed
+			wants, bads = []string{"default-src 'none'", "frame-ancestors 'self'", "sandbox"}, []string{"unsafe-eval", "http:", "https:", "*", "script-src"}
+		}
+		for _, want := range wants {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
 			}
 		}
-		for _, bad := range []string{"unsafe-inline", "unsafe-eval", "http:", "https:", "*"} {
+		for _, bad := range bads {
 			if strings.Contains(csp, bad) {
 				t.Errorf("%s: CSP %q allows %q", path, csp, bad)
 			}
@@ -379,6 +383,37 @@ func TestSecurityHeaders(t *testing.T) {
 	resp.Body.Close()
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS over HTTPS")
+	}
+}
+
+// A stored file opened on its own (an uploaded SVG above all) runs in a
+// sandbox with nothing to load, whether it is media or a file beside a
+// post; a PDF alone is not sandboxed, for browsers will not show it then.
+func TestStoredFilesAreSandboxed(t *testing.T) {
+	files := map[string]string{
+		"media/2024/drawing.svg":  `<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>`,
+		"media/2024/page.html":    "<p>hello</p>",
+		"media/2024/report.pdf":   "%PDF-1.4\n",
+		"posts/trip/index.md":     post("Trip", "2024-03-01T10:00:00+01:00") + "Body.\n",
+		"posts/trip/drawing.svg":  `<svg xmlns="http://www.w3.org/2000/svg"/>`,
+		"media/2024/photo.png":    "\x89PNG\r\n\x1a\n",
+		"media/2024/feed.xml":     "<rss/>",
+		"media/2024/no-type-here": "bytes",
+	}
+	for k, v := range basicSite {
+		files[k] = v
+	}
+	ts := newTestSite(t, files)
+	for _, path := range []string{"/media/2024/drawing.svg", "/media/2024/page.html", "/media/2024/photo.png", "/media/2024/feed.xml", "/media/2024/no-type-here", "/blog/trip/drawing.svg"} {
+		resp, _ := ts.get(t, path)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if resp.StatusCode != http.StatusOK || !strings.HasSuffix(csp, "; sandbox") || !strings.HasPrefix(csp, "default-src 'none';") || !strings.Contains(csp, "img-src data:;") {
+			t.Errorf("%s: status %d, CSP %q; want 200 and a sandbox with nothing to load", path, resp.StatusCode, csp)
+		}
+	}
+	resp, _ := ts.get(t, "/media/2024/report.pdf")
+	if csp := resp.Header.Get("Content-Security-Policy"); strings.Contains(csp, "sandbox") || !strings.HasPrefix(csp, "default-src 'none';") {
+		t.Errorf("PDF: CSP %q; want no sandbox but nothing to load", csp)
 	}
 }
 

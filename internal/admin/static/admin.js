@@ -279,7 +279,7 @@
       }
       const answer = await res.json();
       insertAtCursor(answer.markdown);
-      setStatus(`Uploaded ${file.name}`);
+      setStatus(answer.notice ? `Uploaded. ${answer.notice}` : `Uploaded ${file.name}`);
     }
   }
 

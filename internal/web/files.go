@@ -73,6 +73,9 @@ func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 	p := r.URL.Path
 	for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
 		d := v.site.ByPath(p[:i])
+		if d == nil { // an address that ends in a slash, as "/posts/:slug/" makes them
+			d = v.site.ByPath(p[:i+1])
+		}
 		if d == nil {
 			continue
 		}

@@ -33,7 +33,7 @@ func (s *Site) AllURLs() []urls.Entry {
 		add(urls.Route{Kind: k}, time.Time{})
 	}
 	var lists []urls.Route
-	for _, c := range s.AllCategories() {
+	for _, c := range s.allCategories() {
 		list := urls.Route{Kind: urls.Category, Name: c.Path}
 		addList(list, len(c.Posts), s.Config.PerPage, time.Time{})
 		lists = append(lists, list)
@@ -56,9 +56,9 @@ func (s *Site) AllURLs() []urls.Entry {
 	return out
 }
 
-// AllCategories is every node of the category tree, each before its
+// allCategories is every node of the category tree, each before its
 // children, in the tree's order.
-func (s *Site) AllCategories() []*Category {
+func (s *Site) allCategories() []*Category {
 	var out []*Category
 	var walk func(*Category)
 	walk = func(c *Category) {

@@ -160,7 +160,7 @@ func (m *Map) Canonical(path string, r Route) string {
 // SlashTwin is the other spelling of a document's address, with or
 // without its trailing slash. A document is served at the address the
 // map builds for it (with a slash if the permalink pattern ends in one);
-// its twin redirects there.
+// its twin redirects there. The root has no twin ("").
 func (m *Map) SlashTwin(path string) string {
 	if trimmed := strings.TrimRight(path, "/"); trimmed != path {
 		return trimmed

@@ -174,9 +174,6 @@ func (m *Map) Feed(list Route, f Format) string {
 // Sitemap is the sitemap's address.
 func (m *Map) Sitemap() string { return m.sitemap }
 
-// Robots is robots.txt's address.
-func (m *Map) Robots() string { return m.robots }
-
 // Admin is the prefix of the writer's pages.
 func (m *Map) Admin() string { return m.admin }
 

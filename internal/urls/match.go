@@ -24,7 +24,7 @@ const (
 	Sitemap
 	Robots
 	Favicon
-	Healthz
+	HealthCheck
 	Asset // a theme file; Name is its name
 	Media // an upload; Name is its key under media/
 	Admin // the writer's pages
@@ -50,15 +50,15 @@ func (m *Map) Match(path string) Route {
 	for _, p := range []struct {
 		prefix string
 		kind   Kind
-	}{{m.assets, Asset}, {m.media, Media}} {
+	}{{AssetPrefix, Asset}, {MediaPrefix, Media}} {
 		if rest, ok := strings.CutPrefix(path, p.prefix); ok {
 			return Route{Kind: p.kind, Name: rest}
 		}
 	}
-	if under(path, m.admin) {
+	if under(path, AdminPrefix) {
 		return Route{Kind: Admin}
 	}
-	if under(path, m.jobs) {
+	if under(path, JobsPrefix) {
 		return Route{Kind: Jobs}
 	}
 	if r, ok := m.matchFeed(path); ok {
@@ -178,7 +178,7 @@ func (m *Map) Reserved(path string) bool {
 	if path == "" || m.Match(path).Kind != Doc {
 		return true
 	}
-	folders := append([]string{m.category, m.tag, m.year, m.assets, m.media, m.admin, m.jobs, "/" + m.pagination}, m.reserved...)
+	folders := append([]string{m.category, m.tag, m.year, AssetPrefix, MediaPrefix, AdminPrefix, JobsPrefix, "/" + m.pagination}, m.reserved...)
 	for _, f := range folders {
 		if under(path, strings.TrimSuffix(f, "/")) {
 			return true

@@ -48,11 +48,6 @@ type style struct {
 	sitemap    string
 	robots     string
 	favicon    string
-	healthz    string
-	assets     string // prefix of the theme's files
-	media      string // prefix of uploads
-	admin      string // the writer's pages, and everything under them
-	jobs       string // long-running work, and everything under it
 	// reserved are names kept for grail's own use that serve nothing yet.
 	reserved []string
 }
@@ -70,19 +65,16 @@ var grailStyle = style{
 	sitemap:    "/sitemap.xml",
 	robots:     "/robots.txt",
 	favicon:    "/favicon.ico",
-	healthz:    "/healthz",
-	assets:     "/assets/",
-	media:      "/media/",
-	admin:      AdminPrefix,
-	jobs:       JobsPrefix,
 	reserved:   []string{"/feeds"}, // a future page of every feed
 }
 
-// AdminPrefix and JobsPrefix are where the writer's pages and the jobs
-// endpoint are mounted; every style keeps them there.
+// The addresses of grail's machinery, the same in every style.
 const (
-	AdminPrefix = "/admin"
-	JobsPrefix  = "/jobs"
+	Healthz     = "/healthz" // the load balancer's probe
+	AssetPrefix = "/assets/" // the theme's files, under content-hashed names
+	MediaPrefix = "/media/"  // uploads
+	AdminPrefix = "/admin"   // the writer's pages, and everything under them
+	JobsPrefix  = "/jobs"    // long-running work, and everything under it
 )
 
 // Map is the address map of one configuration. It is immutable.
@@ -110,7 +102,7 @@ func New(cfg config.Config) *Map {
 		m.sitemap:    {Kind: Sitemap},
 		m.robots:     {Kind: Robots},
 		m.favicon:    {Kind: Favicon},
-		m.healthz:    {Kind: Healthz},
+		Healthz:      {Kind: HealthCheck},
 	}
 	for _, f := range Formats {
 		m.fixed[m.SiteFeed(f)] = Route{Kind: Feed, Feed: f, Of: Home}
@@ -174,9 +166,6 @@ func (m *Map) Feed(list Route, f Format) string {
 // Sitemap is the sitemap's address.
 func (m *Map) Sitemap() string { return m.sitemap }
 
-// Admin is the prefix of the writer's pages.
-func (m *Map) Admin() string { return m.admin }
-
 // URL builds the address of a route; Match(URL(r)) is r. A list's first
 // page is its page 1 (Page 0 means the same).
 func (m *Map) URL(r Route) string {
@@ -192,9 +181,9 @@ func (m *Map) URL(r Route) string {
 	case Year:
 		return m.Year(r.Year)
 	case Asset:
-		return m.assets + r.Name
+		return AssetPrefix + r.Name
 	case Media:
-		return m.media + r.Name
+		return MediaPrefix + r.Name
 	case Categories:
 		return m.categories
 	case Tags:
@@ -207,12 +196,12 @@ func (m *Map) URL(r Route) string {
 		return m.robots
 	case Favicon:
 		return m.favicon
-	case Healthz:
-		return m.healthz
+	case HealthCheck:
+		return Healthz
 	case Admin:
-		return m.admin
+		return AdminPrefix
 	case Jobs:
-		return m.jobs
+		return JobsPrefix
 	}
 	return ""
 }

@@ -43,7 +43,7 @@ func TestGrailAddresses(t *testing.T) {
 		{Route{Kind: Sitemap}, "/sitemap.xml"},
 		{Route{Kind: Robots}, "/robots.txt"},
 		{Route{Kind: Favicon}, "/favicon.ico"},
-		{Route{Kind: Healthz}, "/healthz"},
+		{Route{Kind: HealthCheck}, "/healthz"},
 		{Route{Kind: Asset, Name: "style.0123456789.css"}, "/assets/style.0123456789.css"},
 		{Route{Kind: Media, Name: "2024/pic.jpg"}, "/media/2024/pic.jpg"},
 	}

@@ -46,7 +46,7 @@ func (s *Server) page(v *view, name string, data any) (*response, error) {
 // <!--more--> or gave a summary shows its lead and a "read more" link.
 func (s *Server) renderHome(ctx context.Context, v *view, n int) (*response, error) {
 	per := v.site.Config.HomePosts
-	posts, pg, ok := paginate(v.site.Posts, per, n, v.site.URLs.Home)
+	posts, pg, ok := paginate(v.site.Posts, per, v.site.URLs, urls.Route{Kind: urls.Home, Page: n})
 	if !ok {
 		return nil, errNotFound
 	}
@@ -106,7 +106,7 @@ func docFeeds(st *site.Site, d *content.Doc) []feedLink {
 	var out []feedLink
 	for _, p := range d.Categories {
 		if c := st.Category(p); c != nil {
-			out = append(out, feedLink{Title: st.Config.Title + ": " + strings.Join(c.Names(), " › "), URL: atomFeedOf(st, urls.Category, c.Path)})
+			out = append(out, feedLink{Title: st.Config.Title + ": " + strings.Join(c.Names(), " › "), URL: st.URLs.Feed(urls.Route{Kind: urls.Category, Name: c.Path}, urls.Atom)})
 		}
 	}
 	return out
@@ -125,8 +125,8 @@ func (s *Server) renderCategory(v *view, path string, n int) (*response, error) 
 	if c == nil {
 		return nil, errNotFound
 	}
-	m := v.site.URLs
-	posts, pg, ok := paginate(c.Posts, v.site.Config.PerPage, n, func(n int) string { return m.Category(c.Path, n) })
+	m, list := v.site.URLs, urls.Route{Kind: urls.Category, Name: c.Path, Page: n}
+	posts, pg, ok := paginate(c.Posts, v.site.Config.PerPage, m, list)
 	if !ok {
 		return nil, errNotFound
 	}
@@ -134,7 +134,7 @@ func (s *Server) renderCategory(v *view, path string, n int) (*response, error) 
 		layout:   s.layout(v, pg.at(n), strings.Join(c.Names(), " › "), "", "categories"),
 		Heading:  c.Name,
 		Count:    len(c.Posts),
-		FeedURL:  atomFeedOf(v.site, urls.Category, c.Path),
+		FeedURL:  m.Feed(list, urls.Atom),
 		Children: c.Children,
 		Docs:     posts,
 		Pager:    pg,
@@ -152,8 +152,8 @@ func (s *Server) renderTag(v *view, slug string, n int) (*response, error) {
 	if t == nil {
 		return nil, errNotFound
 	}
-	m := v.site.URLs
-	posts, pg, ok := paginate(t.Posts, v.site.Config.PerPage, n, func(n int) string { return m.Tag(t.Slug, n) })
+	m, list := v.site.URLs, urls.Route{Kind: urls.Tag, Name: t.Slug, Page: n}
+	posts, pg, ok := paginate(t.Posts, v.site.Config.PerPage, m, list)
 	if !ok {
 		return nil, errNotFound
 	}
@@ -162,7 +162,7 @@ func (s *Server) renderTag(v *view, slug string, n int) (*response, error) {
 		Heading: "#" + t.Name,
 		Crumbs:  []crumb{{"Tags", m.Tags()}},
 		Count:   len(t.Posts),
-		FeedURL: atomFeedOf(v.site, urls.Tag, t.Slug),
+		FeedURL: m.Feed(list, urls.Atom),
 		Docs:    posts,
 		Pager:   pg,
 	}
@@ -180,10 +180,14 @@ func (s *Server) renderArchive(v *view, y *site.Year) (*response, error) {
 	return s.page(v, "archive", data)
 }
 
-// paginate returns page n (from 1) of docs; at is the address of a page
-// of the list. ok is false for a page past the end.
-func paginate(docs []*content.Doc, per, n int, at func(int) string) ([]*content.Doc, pager, bool) {
-	total := urls.PageCount(len(docs), per)
+// paginate returns page list.Page (from 1) of docs, the posts of list.
+// ok is false for a page past the end.
+func paginate(docs []*content.Doc, per int, m *urls.Map, list urls.Route) ([]*content.Doc, pager, bool) {
+	n, total := list.Page, urls.PageCount(len(docs), per)
+	at := func(n int) string {
+		list.Page = n
+		return m.URL(list)
+	}
 	if n < 1 || n > total {
 		return nil, pager{}, false
 	}
@@ -198,17 +202,11 @@ func paginate(docs []*content.Doc, per, n int, at func(int) string) ([]*content.
 	return docs[lo:min(lo+per, len(docs))], pg, true
 }
 
-// atomFeedOf is the Atom feed of a category or tag, the one list pages offer.
-func atomFeedOf(st *site.Site, k urls.Kind, name string) string {
-	return st.URLs.Feed(urls.Route{Kind: k, Name: name}, urls.Atom)
-}
-
 func (s *Server) renderRobots(v *view) (*response, error) {
 	var b strings.Builder
-	m := v.site.URLs
-	b.WriteString("User-agent: *\nDisallow: " + m.Admin() + "\n")
+	b.WriteString("User-agent: *\nDisallow: " + urls.AdminPrefix + "\n")
 	if base := v.site.Config.BaseURL; base != "" {
-		b.WriteString("\nSitemap: " + base + m.Sitemap() + "\n")
+		b.WriteString("\nSitemap: " + base + v.site.URLs.Sitemap() + "\n")
 	}
 	return newResponse(http.StatusOK, "text/plain; charset=utf-8", s.pageCacheControl(v.site), []byte(b.String()), v.site.Built), nil
 }

@@ -193,14 +193,17 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 				Message: fmt.Sprintf("%s is one of grail's own addresses; choose another slug", url), Skipped: true})
 			continue
 		}
-		if first, taken := owner[url]; taken {
+		// One address with and without a trailing slash is one address:
+		// the form that is not a document's redirects to the other.
+		spelling := strings.TrimSuffix(url, "/")
+		if first, taken := owner[spelling]; taken {
 			msg := fmt.Sprintf("%s is also the address of %s", url, first.Key)
 			s.Problems = append(s.Problems,
 				content.Problem{File: d.Key, Line: 1, Field: "slug", Message: msg + ", which is shown instead", Skipped: true},
 				content.Problem{File: first.Key, Line: 1, Field: "slug", Message: fmt.Sprintf("%s is also the address of %s; this file is shown", url, d.Key)})
 			continue
 		}
-		owner[url] = d
+		owner[spelling] = d
 		out = append(out, d)
 	}
 	return out
@@ -292,13 +295,13 @@ func (s *Site) indexAliases(visible []*content.Doc) {
 	for _, d := range visible {
 		for _, a := range d.Aliases {
 			switch {
-			case s.byPath[a] == d: // an old address that is current again
+			case s.ByPathOrTwin(a) == d: // an old address that is current again
 			case s.URLs.Reserved(a):
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
 					Message: fmt.Sprintf("%s is one of grail's own addresses; alias ignored", a)})
-			case s.byPath[a] != nil:
+			case s.ByPathOrTwin(a) != nil:
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
-					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.byPath[a].Key)})
+					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.ByPathOrTwin(a).Key)})
 			case s.aliases[a] != "":
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
 					Message: fmt.Sprintf("%s is already an alias of %s; alias ignored", a, s.aliases[a])})
@@ -324,6 +327,18 @@ func (s *Site) URL(d *content.Doc) string { return s.URLs.Doc(d) }
 
 // ByPath finds the visible post or page at a site-relative address.
 func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }
+
+// ByPathOrTwin finds the visible post or page at an address or at the
+// same address with or without a trailing slash, which redirects to it.
+func (s *Site) ByPathOrTwin(path string) *content.Doc {
+	if d := s.byPath[path]; d != nil {
+		return d
+	}
+	if twin := s.URLs.SlashTwin(path); twin != "" {
+		return s.byPath[twin]
+	}
+	return nil
+}
 
 // Alias returns the address an old URL now redirects to, or "".
 func (s *Site) Alias(path string) string { return s.aliases[strings.TrimRight(path, "/")] }

@@ -112,3 +112,28 @@ func TestTrailingSlashPermalink(t *testing.T) {
 		t.Errorf("%q names the default permalink", got)
 	}
 }
+
+// TestSlashSpellingsAreOneAddress: an address with and without its
+// trailing slash is one address, for clashes and for aliases alike.
+func TestSlashSpellingsAreOneAddress(t *testing.T) {
+	cfg := siteConfig(t, `permalink = "/:slug/"`)
+	page := parse(t, cfg, "pages/about.md", "title: About")
+	clash := post(t, cfg, "posts/about.md", "2024-01-01")
+	y := post(t, cfg, "posts/y.md", "2024-02-01")
+	x := post(t, cfg, "posts/x.md", "2024-03-01", "aliases: [/y, /x]")
+	s := Build(cfg, []*content.Doc{page, clash, x, y}, nil, at("2024-06-01T00:00:00Z"))
+	if s.ByPath("/about") != page || s.ByPath("/about/") != nil {
+		t.Errorf("/about shows %v and /about/ %v; want the page alone", s.ByPath("/about"), s.ByPath("/about/"))
+	}
+	if s.ByPathOrTwin("/y") != y || s.ByPathOrTwin("/y/") != y {
+		t.Error("ByPathOrTwin does not find /y/ by either spelling")
+	}
+	if s.Alias("/y") != "" || s.Alias("/x") != "" {
+		t.Errorf("aliases /y → %q, /x → %q; want none", s.Alias("/y"), s.Alias("/x"))
+	}
+	checkProblems(t, s.Problems, []problem{
+		{"pages/about.md", "slug", false, "/about/ is also the address of posts/about.md"},
+		{"posts/about.md", "slug", true, "/about/ is also the address of pages/about.md"},
+		{"posts/x.md", "aliases", false, "/y is the address of posts/y.md"},
+	})
+}

@@ -72,10 +72,7 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File)
 func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 	p := r.URL.Path
 	for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
-		d := v.site.ByPath(p[:i])
-		if d == nil { // an address that ends in a slash, as "/posts/:slug/" makes them
-			d = v.site.ByPath(p[:i+1])
-		}
+		d := v.site.ByPathOrTwin(p[:i]) // "/posts/:slug/" gives addresses ending in a slash
 		if d == nil {
 			continue
 		}

@@ -309,8 +309,8 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 // the trailing slash of its canonical form, and the old addresses its
 // author listed as aliases.
 func (s *Server) routeOldAddress(st *site.Site, path string) (*response, error) {
-	if twin := st.URLs.SlashTwin(path); twin != "" && st.ByPath(twin) != nil {
-		return redirect(twin), nil
+	if d := st.ByPathOrTwin(path); d != nil {
+		return redirect(st.URL(d)), nil
 	}
 	if to := st.Alias(path); to != "" {
 		return redirect(to), nil

@@ -47,13 +47,11 @@ func (m *Map) Match(path string) Route {
 	if r, ok := m.fixed[path]; ok {
 		return r
 	}
-	for _, p := range []struct {
-		prefix string
-		kind   Kind
-	}{{AssetPrefix, Asset}, {MediaPrefix, Media}} {
-		if rest, ok := strings.CutPrefix(path, p.prefix); ok {
-			return Route{Kind: p.kind, Name: rest}
-		}
+	if rest, ok := strings.CutPrefix(path, AssetPrefix); ok {
+		return Route{Kind: Asset, Name: rest}
+	}
+	if rest, ok := strings.CutPrefix(path, MediaPrefix); ok {
+		return Route{Kind: Media, Name: rest}
 	}
 	if under(path, AdminPrefix) {
 		return Route{Kind: Admin}
@@ -61,16 +59,22 @@ func (m *Map) Match(path string) Route {
 	if under(path, JobsPrefix) {
 		return Route{Kind: Jobs}
 	}
-	if r, ok := m.matchFeed(path); ok {
+	// A list, a feed or an index spelt with a trailing slash is still
+	// that address; Canonical takes the slash off.
+	bare := strings.TrimSuffix(path, "/")
+	if r, ok := m.fixed[bare]; ok {
 		return r
 	}
-	if r, ok := m.matchPage(path); ok {
+	if r, ok := m.matchFeed(bare); ok {
 		return r
 	}
-	if r, ok := m.matchList(path); ok {
+	if r, ok := m.matchPage(bare); ok {
 		return r
 	}
-	if rest, ok := strings.CutPrefix(path, m.year); ok {
+	if r, ok := m.matchList(bare); ok {
+		return r
+	}
+	if rest, ok := strings.CutPrefix(bare, m.year); ok {
 		if y, ok := number(rest); ok {
 			return Route{Kind: Year, Year: y}
 		}
@@ -86,7 +90,7 @@ func (m *Map) matchFeed(path string) (Route, bool) {
 		if name != file {
 			continue
 		}
-		if list, ok := m.matchList(path[:i+1]); ok {
+		if list, ok := m.matchList(path[:i]); ok {
 			return Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name}, true
 		}
 	}
@@ -104,7 +108,7 @@ func (m *Map) matchPage(path string) (Route, bool) {
 	if !ok {
 		return Route{}, false
 	}
-	list, ok := m.matchList(path[:i+1])
+	list, ok := m.matchList(path[:i])
 	if !ok {
 		return Route{}, false
 	}
@@ -112,20 +116,25 @@ func (m *Map) matchPage(path string) (Route, bool) {
 	return list, true
 }
 
-// matchList recognises the first page of a list, with or without the
-// slash that makes it a folder.
+// matchList recognises the first page of a list, its address written
+// without a trailing slash ("" for the home page).
 func (m *Map) matchList(path string) (Route, bool) {
-	if path == "/" {
+	if path == "" {
 		return Route{Kind: Home, Page: 1}, true
 	}
-	path = strings.TrimSuffix(path, "/")
-	if rest, ok := strings.CutPrefix(path, m.category); ok && rest != "" {
+	if rest, ok := strings.CutPrefix(path, m.category); ok && slugPath(rest) {
 		return Route{Kind: Category, Name: rest, Page: 1}, true
 	}
 	if rest, ok := strings.CutPrefix(path, m.tag); ok && rest != "" && !strings.Contains(rest, "/") {
 		return Route{Kind: Tag, Name: rest, Page: 1}, true
 	}
 	return Route{}, false
+}
+
+// slugPath reports whether s could be a category's path: slugs joined
+// by single slashes.
+func slugPath(s string) bool {
+	return s != "" && s[0] != '/' && s[len(s)-1] != '/' && !strings.Contains(s, "//")
 }
 
 // number parses a positive decimal number written without leading zeros.

@@ -70,7 +70,12 @@ func TestMatchOtherSpellings(t *testing.T) {
 		{"/tag/go/page/1", "/tag/go", Tag},
 		{"/tag/go/", "/tag/go", Tag},
 		{"/category/a/b/", "/category/a/b", Category},
-		{"/page/02", "", Doc}, // not a page number as grail writes them
+		{"/tags/", "/tags", Tags},
+		{"/archive/2024/", "/archive/2024", Year},
+		{"/category/a/page/1/", "/category/a", Category},
+		{"/tag/go/feed.json/", "/tag/go/feed.json", Feed},
+		{"/category/a//b", "", Doc}, // no category has an empty slug
+		{"/page/02", "", Doc},       // not a page number as grail writes them
 		{"/page/0", "", Doc},
 		{"/archive/02024", "", Doc},
 		{"/blog/hello", "", Doc},
@@ -194,4 +199,34 @@ func TestListsCoverEveryList(t *testing.T) {
 			t.Errorf("%q reaches %s", lists, p)
 		}
 	}
+}
+
+// FuzzCanonicalSettles: following the map's redirect from any path ends,
+// in one step, at an address that does not redirect and that the map
+// builds for what it shows.
+func FuzzCanonicalSettles(f *testing.F) {
+	for _, s := range []string{"/page/1", "/category/a/page/1/", "/tag/go/", "/category/x/feed.atom/", "/category/a/page/2/page/1",
+		"/tag/go/page/3", "/archive/2024", "/feed.json", "//", "/category//", "/tag/a/rss.xml/page/1"} {
+		f.Add(s)
+	}
+	m := New(config.Default())
+	f.Fuzz(func(t *testing.T, path string) {
+		if path == "" || path[0] != '/' {
+			return
+		}
+		r := m.Match(path)
+		for hops := 0; ; hops++ {
+			to := m.Canonical(path, r)
+			if to == "" {
+				break
+			}
+			if hops == 1 {
+				t.Fatalf("%s redirects more than once", path)
+			}
+			path, r = to, m.Match(to)
+		}
+		if r.Kind != Doc && m.URL(r) != path {
+			t.Fatalf("settled at %s, which the map builds as %s", path, m.URL(r))
+		}
+	})
 }

@@ -72,7 +72,7 @@ func TestPublishInvalidatesCloudFront(t *testing.T) {
 	if !strings.Contains(got, "/distribution/E123/invalidation") {
 		t.Errorf("not an invalidation of E123: %s", got)
 	}
-	for _, path := range []string{"/blog/c", "/blog/b", "/", "/feed*", "/tag*", "/categor*"} {
+	for _, path := range []string{"/blog/c", "/blog/b", "/", "/feed.atom", "/rss.xml", "/feed.json", "/tag*", "/categor*"} {
 		if !strings.Contains(got, "<Path>"+path+"</Path>") {
 			t.Errorf("invalidation lacks %s:\n%s", path, got)
 		}

@@ -40,8 +40,9 @@ func ChangedPaths(before, after *Site, keys []string) []string {
 	if len(paths) == 0 {
 		return nil
 	}
-	// Everything that lists posts, and the feeds.
-	for _, p := range []string{"/", "/page/*", "/archive*", "/categor*", "/tag*", "/feed*", "/rss.xml", "/sitemap.xml"} {
+	// Everything that lists posts, and the feeds, at the addresses of
+	// either snapshot.
+	for _, p := range slices.Concat(before.URLs.Lists(), after.URLs.Lists()) {
 		add(p)
 	}
 	return paths

@@ -8,17 +8,19 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/urls"
 )
 
 // Site is one immutable snapshot. Nothing in it may be modified after Build.
 type Site struct {
 	Config config.Config
+	// URLs is the map of the site's addresses, made from Config.
+	URLs *urls.Map
 	// Generation numbers snapshots: caches keyed by it never serve stale pages.
 	Generation uint64
 	// Built is the instant the snapshot was built for: what was scheduled
@@ -104,34 +106,6 @@ type Month struct {
 	Posts []*content.Doc
 }
 
-// reservedPaths are routes that no post, page or alias may take.
-var reservedPaths = map[string]bool{
-	"/page": true, "/blog": true, "/categories": true, "/category": true, "/tags": true,
-	"/tag": true, "/archive": true, "/rss.xml": true, "/feed.atom": true, "/feed.json": true,
-	"/sitemap.xml": true, "/robots.txt": true, "/healthz": true, "/assets": true,
-	"/media": true, "/admin": true, "/jobs": true, "/feeds": true,
-}
-
-// reservedPrefixes are folders whose addresses grail serves itself
-// (/page/2, /tag/go/rss.xml, /media/...): a document there would hide one
-// of them, or never be reached.
-var reservedPrefixes = []string{
-	"/page/", "/category/", "/tag/", "/archive/", "/assets/", "/media/", "/admin/", "/jobs/", "/feeds/",
-}
-
-// reserved reports whether url is one of grail's own addresses.
-func reserved(url string) bool {
-	if reservedPaths[url] {
-		return true
-	}
-	for _, p := range reservedPrefixes {
-		if strings.HasPrefix(url, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // Build indexes docs as they are at instant now. problems found while
 // loading are carried into the Site's Problems.
 func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, now time.Time) *Site {
@@ -140,6 +114,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 	}
 	s := &Site{
 		Config:      cfg,
+		URLs:        urls.New(cfg),
 		Built:       now,
 		Docs:        docs,
 		Problems:    append([]content.Problem(nil), problems...),
@@ -213,19 +188,22 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 			continue
 		}
 		url := s.URL(d)
-		if reserved(url) { // posts too: a permalink such as /:slug puts them at the root
+		if s.URLs.Reserved(url) { // posts too: a permalink such as /:slug puts them at the root
 			s.Problems = append(s.Problems, content.Problem{File: d.Key, Line: 1, Field: "slug",
 				Message: fmt.Sprintf("%s is one of grail's own addresses; choose another slug", url), Skipped: true})
 			continue
 		}
-		if first, taken := owner[url]; taken {
+		// One address with and without a trailing slash is one address:
+		// the form that is not a document's redirects to the other.
+		spelling := strings.TrimSuffix(url, "/")
+		if first, taken := owner[spelling]; taken {
 			msg := fmt.Sprintf("%s is also the address of %s", url, first.Key)
 			s.Problems = append(s.Problems,
 				content.Problem{File: d.Key, Line: 1, Field: "slug", Message: msg + ", which is shown instead", Skipped: true},
 				content.Problem{File: first.Key, Line: 1, Field: "slug", Message: fmt.Sprintf("%s is also the address of %s; this file is shown", url, d.Key)})
 			continue
 		}
-		owner[url] = d
+		owner[spelling] = d
 		out = append(out, d)
 	}
 	return out
@@ -282,7 +260,7 @@ func (s *Site) indexTags(p *content.Doc) {
 		} else if !strings.EqualFold(t.Name, name) && !s.reportedTag[slug+"\x00"+name] {
 			s.reportedTag[slug+"\x00"+name] = true
 			s.Problems = append(s.Problems, content.Problem{File: p.Key, Field: "tags",
-				Message: fmt.Sprintf("%q and %q have the same address, /tag/%s; they are one tag", name, t.Name, slug)})
+				Message: fmt.Sprintf("%q and %q have the same address, %s; they are one tag", name, t.Name, s.URLs.Tag(slug, 1))})
 		}
 		if n := len(t.Posts); n == 0 || t.Posts[n-1] != p {
 			t.Posts = append(t.Posts, p)
@@ -317,13 +295,13 @@ func (s *Site) indexAliases(visible []*content.Doc) {
 	for _, d := range visible {
 		for _, a := range d.Aliases {
 			switch {
-			case s.byPath[a] == d: // an old address that is current again
-			case reserved(a):
+			case s.ByPathOrTwin(a) == d: // an old address that is current again
+			case s.URLs.Reserved(a):
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
 					Message: fmt.Sprintf("%s is one of grail's own addresses; alias ignored", a)})
-			case s.byPath[a] != nil:
+			case s.ByPathOrTwin(a) != nil:
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
-					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.byPath[a].Key)})
+					Message: fmt.Sprintf("%s is the address of %s; alias ignored", a, s.ByPathOrTwin(a).Key)})
 			case s.aliases[a] != "":
 				s.Problems = append(s.Problems, content.Problem{File: d.Key, Field: "aliases",
 					Message: fmt.Sprintf("%s is already an alias of %s; alias ignored", a, s.aliases[a])})
@@ -345,29 +323,22 @@ func sortTree(c *Category) {
 
 // URL is the site-relative address of a doc: the permalink pattern for a
 // post, /<slug> for a page.
-func (s *Site) URL(d *content.Doc) string {
-	if d.Kind == content.KindPage {
-		return "/" + d.Slug
-	}
-	return expandPermalink(s.Config.Permalink, d, s.Config.Location)
-}
-
-func expandPermalink(pattern string, d *content.Doc, loc *time.Location) string {
-	if pattern == "/blog/:slug" { // the default, and the hot path
-		return "/blog/" + d.Slug
-	}
-	local := d.Date.In(loc)
-	r := strings.NewReplacer(
-		":slug", d.Slug,
-		":year", strconv.Itoa(local.Year()),
-		":month", fmt.Sprintf("%02d", int(local.Month())),
-		":day", fmt.Sprintf("%02d", local.Day()),
-	)
-	return strings.TrimRight(r.Replace(pattern), "/")
-}
+func (s *Site) URL(d *content.Doc) string { return s.URLs.Doc(d) }
 
 // ByPath finds the visible post or page at a site-relative address.
 func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }
+
+// ByPathOrTwin finds the visible post or page at an address or at the
+// same address with or without a trailing slash, which redirects to it.
+func (s *Site) ByPathOrTwin(path string) *content.Doc {
+	if d := s.byPath[path]; d != nil {
+		return d
+	}
+	if twin := s.URLs.SlashTwin(path); twin != "" {
+		return s.byPath[twin]
+	}
+	return nil
+}
 
 // Alias returns the address an old URL now redirects to, or "".
 func (s *Site) Alias(path string) string { return s.aliases[strings.TrimRight(path, "/")] }

@@ -10,53 +10,39 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/internal/content"
-	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/urls"
 )
 
 // feedItems is how many posts a feed carries, in full.
 const feedItems = 20
 
-type feedFormat int
-
-const (
-	formatAtom feedFormat = iota
-	formatRSS
-	formatJSON
-)
-
-var feedFiles = map[string]feedFormat{"feed.atom": formatAtom, "rss.xml": formatRSS, "feed.json": formatJSON}
-
 // feed is one feed: the whole site's, a category's or a tag's.
 type feed struct {
-	format   feedFormat
+	format   urls.Format
 	title    string
 	pagePath string // the HTML page the feed follows
 	selfPath string
 	posts    []*content.Doc
 }
 
-// feedFor recognises /feed.atom, /rss.xml, /feed.json and the same names
-// under /category/<path>/ and /tag/<slug>/.
-func feedFor(v *view, path string) (feed, bool) {
-	i := strings.LastIndexByte(path, '/')
-	format, ok := feedFiles[path[i+1:]]
-	if !ok {
-		return feed{}, false
-	}
-	dir, st := path[:i], v.site
-	f := feed{format: format, selfPath: path, pagePath: dir, title: st.Config.Title}
-	switch {
-	case dir == "":
-		f.pagePath, f.posts = "/", st.Posts
-	case strings.HasPrefix(dir, "/category/"):
-		c := st.Category(strings.TrimPrefix(dir, "/category/"))
+// feedFor finds the list a feed's route follows: the site's posts, or a
+// category's or tag's.
+func feedFor(v *view, r urls.Route) (feed, bool) {
+	st := v.site
+	list := urls.Route{Kind: r.Of, Name: r.Name}
+	f := feed{format: r.Feed, selfPath: st.URLs.URL(r), pagePath: st.URLs.URL(list), title: st.Config.Title}
+	switch r.Of {
+	case urls.Home:
+		f.posts = st.Posts
+	case urls.Category:
+		c := st.Category(r.Name)
 		if c == nil {
 			return feed{}, false
 		}
 		f.title += ": " + strings.Join(c.Names(), " › ")
 		f.posts = c.Posts
-	case strings.HasPrefix(dir, "/tag/"):
-		t := st.Tag(strings.TrimPrefix(dir, "/tag/"))
+	case urls.Tag:
+		t := st.Tag(r.Name)
 		if t == nil {
 			return feed{}, false
 		}
@@ -114,10 +100,10 @@ func (s *Server) renderFeed(ctx context.Context, v *view, origin string, f feed)
 	// RSS and Atom go out as application/xml: feed readers accept it, and
 	// it is the type under which browsers apply the feed's stylesheet
 	// (they show application/atom+xml as plain text).
-	case formatAtom:
+	case urls.Atom:
 		body, err = atomFeed(v, origin, f, entries, updated)
 		ctype = "application/xml; charset=utf-8"
-	case formatRSS:
+	case urls.RSS:
 		body, err = rssFeed(v, origin, f, entries, updated)
 		ctype = "application/xml; charset=utf-8"
 	default:
@@ -128,7 +114,7 @@ func (s *Server) renderFeed(ctx context.Context, v *view, origin string, f feed)
 		return nil, err
 	}
 	resp := newResponse(http.StatusOK, ctype, s.pageCacheControl(v.site), body, updated)
-	if f.format != formatJSON {
+	if f.format != urls.JSONFeed {
 		resp.header["Content-Security-Policy"] = cspFeed
 	}
 	return resp, nil
@@ -383,31 +369,20 @@ type sitemapDoc struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
+// renderSitemap lists the site's pages (not the further pages of a list,
+// the years or the feeds) for search engines.
 func (s *Server) renderSitemap(v *view, origin string) (*response, error) {
 	st := v.site
 	doc := sitemapDoc{}
-	add := func(path string, mod time.Time) {
-		u := sitemapURL{Loc: origin + path}
-		if !mod.IsZero() {
-			u.LastMod = mod.Format(time.RFC3339)
+	for _, e := range st.AllURLs() {
+		if !inSitemap(e.Route) {
+			continue
+		}
+		u := sitemapURL{Loc: origin + e.Path}
+		if !e.Modified.IsZero() {
+			u.LastMod = e.Modified.Format(time.RFC3339)
 		}
 		doc.URLs = append(doc.URLs, u)
-	}
-	add("/", st.Updated())
-	for _, p := range st.Posts {
-		add(st.URL(p), p.Updated())
-	}
-	for _, p := range st.Pages {
-		add(st.URL(p), p.Updated())
-	}
-	add("/archive", time.Time{})
-	add("/categories", time.Time{})
-	add("/tags", time.Time{})
-	for _, c := range allCategories(st.Categories) {
-		add(categoryURL(c), time.Time{})
-	}
-	for _, t := range st.Tags {
-		add("/tag/"+t.Slug, time.Time{})
 	}
 	body, err := marshalXML(xml.Header, doc)
 	if err != nil {
@@ -416,11 +391,12 @@ func (s *Server) renderSitemap(v *view, origin string) (*response, error) {
 	return newResponse(http.StatusOK, "application/xml; charset=utf-8", s.pageCacheControl(st), body, st.Built), nil
 }
 
-func allCategories(c *site.Category) []*site.Category {
-	var out []*site.Category
-	for _, ch := range c.Children {
-		out = append(out, ch)
-		out = append(out, allCategories(ch)...)
+func inSitemap(r urls.Route) bool {
+	switch r.Kind {
+	case urls.Doc, urls.Archive, urls.Categories, urls.Tags:
+		return true
+	case urls.Home, urls.Category, urls.Tag:
+		return r.Page <= 1
 	}
-	return out
+	return false
 }

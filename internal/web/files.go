@@ -73,7 +73,7 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File)
 func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 	p := r.URL.Path
 	for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
-		d := v.site.ByPath(p[:i])
+		d := v.site.ByPathOrTwin(p[:i]) // "/posts/:slug/" gives addresses ending in a slash
 		if d == nil {
 			continue
 		}

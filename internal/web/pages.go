@@ -10,6 +10,7 @@ import (
 
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/urls"
 )
 
 const htmlType = "text/html; charset=utf-8"
@@ -45,16 +46,12 @@ func (s *Server) page(v *view, name string, data any) (*response, error) {
 // <!--more--> or gave a summary shows its lead and a "read more" link.
 func (s *Server) renderHome(ctx context.Context, v *view, n int) (*response, error) {
 	per := v.site.Config.HomePosts
-	posts, pg, ok := paginate(v.site.Posts, per, n, "/", "/page/")
+	posts, pg, ok := paginate(v.site.Posts, per, v.site.URLs, urls.Route{Kind: urls.Home, Page: n})
 	if !ok {
 		return nil, errNotFound
 	}
 	data := homeData{Pager: pg}
-	path := "/"
-	if n > 1 {
-		path = pg.path(n)
-	}
-	data.layout = s.layout(v, path, "", "", "home")
+	data.layout = s.layout(v, pg.at(n), "", "", "home")
 	if n > 1 {
 		data.Title = "Page " + itoa(n)
 	}
@@ -109,65 +106,63 @@ func docFeeds(st *site.Site, d *content.Doc) []feedLink {
 	var out []feedLink
 	for _, p := range d.Categories {
 		if c := st.Category(p); c != nil {
-			out = append(out, feedLink{Title: st.Config.Title + ": " + strings.Join(c.Names(), " › "), URL: categoryURL(c) + "/feed.atom"})
+			out = append(out, feedLink{Title: st.Config.Title + ": " + strings.Join(c.Names(), " › "), URL: st.URLs.Feed(urls.Route{Kind: urls.Category, Name: c.Path}, urls.Atom)})
 		}
 	}
 	return out
 }
 
 func (s *Server) renderCategories(v *view) (*response, error) {
-	return s.page(v, "categories", s.layout(v, "/categories", "Categories", "", "categories"))
+	return s.page(v, "categories", s.layout(v, v.site.URLs.Categories(), "Categories", "", "categories"))
 }
 
 func (s *Server) renderTags(v *view) (*response, error) {
-	return s.page(v, "tags", s.layout(v, "/tags", "Tags", "", "tags"))
+	return s.page(v, "tags", s.layout(v, v.site.URLs.Tags(), "Tags", "", "tags"))
 }
 
-func (s *Server) renderCategory(v *view, rest string) (*response, error) {
-	path, n := splitPage(rest)
+func (s *Server) renderCategory(v *view, path string, n int) (*response, error) {
 	c := v.site.Category(path)
 	if c == nil {
 		return nil, errNotFound
 	}
-	base := categoryURL(c)
-	posts, pg, ok := paginate(c.Posts, v.site.Config.PerPage, n, base, base+"/page/")
+	m, list := v.site.URLs, urls.Route{Kind: urls.Category, Name: c.Path, Page: n}
+	posts, pg, ok := paginate(c.Posts, v.site.Config.PerPage, m, list)
 	if !ok {
 		return nil, errNotFound
 	}
 	data := listData{
-		layout:   s.layout(v, pg.path(n), strings.Join(c.Names(), " › "), "", "categories"),
+		layout:   s.layout(v, pg.at(n), strings.Join(c.Names(), " › "), "", "categories"),
 		Heading:  c.Name,
 		Count:    len(c.Posts),
-		FeedURL:  base + "/feed.atom",
+		FeedURL:  m.Feed(list, urls.Atom),
 		Children: c.Children,
 		Docs:     posts,
 		Pager:    pg,
 	}
-	data.Crumbs = append(data.Crumbs, crumb{"Categories", "/categories"})
+	data.Crumbs = append(data.Crumbs, crumb{"Categories", m.Categories()})
 	for _, a := range c.Ancestors()[:len(c.Ancestors())-1] {
-		data.Crumbs = append(data.Crumbs, crumb{a.Name, categoryURL(a)})
+		data.Crumbs = append(data.Crumbs, crumb{a.Name, m.Category(a.Path, 1)})
 	}
 	data.Feeds = []feedLink{{Title: v.site.Config.Title + ": " + strings.Join(c.Names(), " › "), URL: data.FeedURL}}
 	return s.page(v, "list", data)
 }
 
-func (s *Server) renderTag(v *view, rest string) (*response, error) {
-	slug, n := splitPage(rest)
+func (s *Server) renderTag(v *view, slug string, n int) (*response, error) {
 	t := v.site.Tag(slug)
 	if t == nil {
 		return nil, errNotFound
 	}
-	base := "/tag/" + t.Slug
-	posts, pg, ok := paginate(t.Posts, v.site.Config.PerPage, n, base, base+"/page/")
+	m, list := v.site.URLs, urls.Route{Kind: urls.Tag, Name: t.Slug, Page: n}
+	posts, pg, ok := paginate(t.Posts, v.site.Config.PerPage, m, list)
 	if !ok {
 		return nil, errNotFound
 	}
 	data := listData{
-		layout:  s.layout(v, pg.path(n), "#"+t.Name, "", "tags"),
+		layout:  s.layout(v, pg.at(n), "#"+t.Name, "", "tags"),
 		Heading: "#" + t.Name,
-		Crumbs:  []crumb{{"Tags", "/tags"}},
+		Crumbs:  []crumb{{"Tags", m.Tags()}},
 		Count:   len(t.Posts),
-		FeedURL: base + "/feed.atom",
+		FeedURL: m.Feed(list, urls.Atom),
 		Docs:    posts,
 		Pager:   pg,
 	}
@@ -176,55 +171,42 @@ func (s *Server) renderTag(v *view, rest string) (*response, error) {
 }
 
 func (s *Server) renderArchive(v *view, y *site.Year) (*response, error) {
-	data := archiveData{layout: s.layout(v, "/archive", "Archive", "", "archive"), Heading: "Archive", Years: v.site.Years}
+	data := archiveData{layout: s.layout(v, v.site.URLs.Archive(), "Archive", "", "archive"), Heading: "Archive", Years: v.site.Years}
 	if y != nil {
-		data.layout = s.layout(v, "/archive/"+itoa(y.Year), "Archive "+itoa(y.Year), "", "archive")
+		data.layout = s.layout(v, v.site.URLs.Year(y.Year), "Archive "+itoa(y.Year), "", "archive")
 		data.Heading = "Archive " + itoa(y.Year)
 		data.Years = []*site.Year{y}
 	}
 	return s.page(v, "archive", data)
 }
 
-// splitPage splits "programming/go/page/2" into the path and page number.
-func splitPage(rest string) (string, int) {
-	if i := strings.LastIndex(rest, "/page/"); i >= 0 {
-		if n, ok := pageNumber(rest[i:], "/page/"); ok {
-			return rest[:i], n
-		}
+// paginate returns page list.Page (from 1) of docs, the posts of list.
+// ok is false for a page past the end.
+func paginate(docs []*content.Doc, per int, m *urls.Map, list urls.Route) ([]*content.Doc, pager, bool) {
+	n, total := list.Page, urls.PageCount(len(docs), per)
+	at := func(n int) string {
+		list.Page = n
+		return m.URL(list)
 	}
-	return rest, 1
-}
-
-// paginate returns page n (from 1) of docs. Page 1 lives at first, the
-// others at prefix+n. ok is false for a page past the end.
-func paginate(docs []*content.Doc, per, n int, first, prefix string) ([]*content.Doc, pager, bool) {
-	total := max(1, (len(docs)+per-1)/per)
 	if n < 1 || n > total {
 		return nil, pager{}, false
 	}
-	pg := pager{Number: n, Total: total}
-	at := func(i int) string {
-		if i == 1 {
-			return first
-		}
-		return prefix + itoa(i)
-	}
+	pg := pager{Number: n, Total: total, at: at}
 	if n > 1 {
 		pg.Newer = at(n - 1)
 	}
 	if n < total {
 		pg.Older = at(n + 1)
 	}
-	pg.first, pg.prefix = first, prefix
 	lo := (n - 1) * per
 	return docs[lo:min(lo+per, len(docs))], pg, true
 }
 
 func (s *Server) renderRobots(v *view) (*response, error) {
 	var b strings.Builder
-	b.WriteString("User-agent: *\nDisallow: /admin\n")
+	b.WriteString("User-agent: *\nDisallow: " + urls.AdminPrefix + "\n")
 	if base := v.site.Config.BaseURL; base != "" {
-		b.WriteString("\nSitemap: " + base + "/sitemap.xml\n")
+		b.WriteString("\nSitemap: " + base + v.site.URLs.Sitemap() + "\n")
 	}
 	return newResponse(http.StatusOK, "text/plain; charset=utf-8", s.pageCacheControl(v.site), []byte(b.String()), v.site.Built), nil
 }

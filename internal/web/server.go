@@ -21,6 +21,7 @@ import (
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/urls"
 )
 
 // Options configure a Server.
@@ -203,7 +204,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		return
 	}
 	key := path
-	if st.Config.BaseURL == "" && hostDependent(path) {
+	if st.Config.BaseURL == "" && hostDependent(st, path) {
 		// Without a base URL, feeds and the sitemap link to the host the
 		// request named: cache them per host, or one forged Host header
 		// would put another site's links in every reader's feed.
@@ -253,9 +254,9 @@ func (s *Server) render(r *http.Request, v *view, key string) (*response, error)
 }
 
 // hostDependent tells the responses that hold absolute URLs.
-func hostDependent(path string) bool {
-	_, feed := feedFiles[path[strings.LastIndexByte(path, '/')+1:]]
-	return feed || path == "/sitemap.xml"
+func hostDependent(st *site.Site, path string) bool {
+	k := st.URLs.Match(path).Kind
+	return k == urls.Feed || k == urls.Sitemap
 }
 
 // route renders the page at path, or returns errNotFound.
@@ -264,65 +265,57 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 	if d := st.ByPath(path); d != nil {
 		return s.renderDoc(ctx, v, d)
 	}
-	switch path {
-	case "/":
-		return s.renderHome(ctx, v, 1)
-	case "/categories":
+	m := st.URLs
+	at := m.Match(path)
+	if to := m.Canonical(path, at); to != "" {
+		return redirect(to), nil
+	}
+	switch at.Kind {
+	case urls.Home:
+		return s.renderHome(ctx, v, at.Page)
+	case urls.Categories:
 		return s.renderCategories(v)
-	case "/tags":
+	case urls.Tags:
 		return s.renderTags(v)
-	case "/archive":
+	case urls.Archive:
 		return s.renderArchive(v, nil)
-	case "/robots.txt":
-		return s.renderRobots(v)
-	case "/favicon.ico": // asked for by browsers that did not read the page's icon link
-		return redirect(v.theme.AssetURL("favicon.svg")), nil
-	case "/sitemap.xml":
-		return s.renderSitemap(v, s.origin(r, st))
-	}
-	if f, ok := feedFor(v, path); ok {
-		return s.renderFeed(ctx, v, s.origin(r, st), f)
-	}
-	if n, ok := pageNumber(path, "/page/"); ok {
-		if n == 1 {
-			return redirect("/"), nil
-		}
-		return s.renderHome(ctx, v, n)
-	}
-	if rest, ok := strings.CutPrefix(path, "/category/"); ok {
-		return s.renderCategory(v, rest)
-	}
-	if rest, ok := strings.CutPrefix(path, "/tag/"); ok {
-		return s.renderTag(v, rest)
-	}
-	if rest, ok := strings.CutPrefix(path, "/archive/"); ok {
-		if y, err := strconv.Atoi(rest); err == nil && st.Year(y) != nil {
-			return s.renderArchive(v, st.Year(y))
+	case urls.Year:
+		if y := st.Year(at.Year); y != nil {
+			return s.renderArchive(v, y)
 		}
 		return nil, errNotFound
-	}
-	if trimmed := strings.TrimRight(path, "/"); trimmed != path && trimmed != "" {
-		if st.ByPath(trimmed) != nil {
-			return redirect(trimmed), nil
+	case urls.Category:
+		return s.renderCategory(v, at.Name, at.Page)
+	case urls.Tag:
+		return s.renderTag(v, at.Name, at.Page)
+	case urls.Feed:
+		if f, ok := feedFor(v, at); ok {
+			return s.renderFeed(ctx, v, s.origin(r, st), f)
 		}
+		return nil, errNotFound
+	case urls.Robots:
+		return s.renderRobots(v)
+	case urls.Favicon: // asked for by browsers that did not read the page's icon link
+		return redirect(v.theme.AssetURL("favicon.svg")), nil
+	case urls.Sitemap:
+		return s.renderSitemap(v, s.origin(r, st))
+	case urls.Doc:
+		return s.routeOldAddress(st, path)
+	}
+	return nil, errNotFound
+}
+
+// routeOldAddress redirects a document's address spelt with or without
+// the trailing slash of its canonical form, and the old addresses its
+// author listed as aliases.
+func (s *Server) routeOldAddress(st *site.Site, path string) (*response, error) {
+	if d := st.ByPathOrTwin(path); d != nil {
+		return redirect(st.URL(d)), nil
 	}
 	if to := st.Alias(path); to != "" {
 		return redirect(to), nil
 	}
 	return nil, errNotFound
-}
-
-// pageNumber parses "/page/3" (after prefix) as 3.
-func pageNumber(path, prefix string) (int, bool) {
-	rest, ok := strings.CutPrefix(path, prefix)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 1 || strconv.Itoa(n) != rest {
-		return 0, false
-	}
-	return n, true
 }
 
 // redirect is a permanent redirect, cacheable like any page.

@@ -150,6 +150,8 @@ func TestRoutes(t *testing.T) {
 		{"/tags", 200, "", "#testing"},
 		{"/tag/go", 200, "", "Third post"},
 		{"/tag/nope", 404, "", ""},
+		{"/tag/go/", 301, "/tag/go", ""},
+		{"/category/programming/go/page/1", 301, "/category/programming/go", ""},
 		{"/archive", 200, "", "July 2024"},
 		{"/archive/2024", 200, "", "First post"},
 		{"/archive/1999", 404, "", ""},

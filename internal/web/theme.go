@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/grailblog/grail/internal/urls"
 	"github.com/grailblog/grail/theme"
 )
 
@@ -71,7 +72,7 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 		}
 		sum := sha256.Sum256(body)
 		ext := path.Ext(logical)
-		hashed := "/assets/" + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		hashed := urls.AssetPrefix + strings.TrimSuffix(logical, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 		ctype := mime.TypeByExtension(ext)
 		if ctype == "" {
 			ctype = "application/octet-stream"
@@ -118,7 +119,7 @@ func (t *Theme) parseTemplates(files map[string][]byte) error {
 // ("/assets/style.css", "/assets/style.0123456789.css") and returns it with
 // a short cache lifetime.
 func (t *Theme) assetByName(urlPath string) *response {
-	name := strings.TrimPrefix(urlPath, "/assets/")
+	name := strings.TrimPrefix(urlPath, urls.AssetPrefix)
 	ext := path.Ext(name)
 	stem := strings.TrimSuffix(name, ext)
 	if i := strings.LastIndexByte(stem, '.'); i >= 0 && len(stem)-i-1 == 10 {
@@ -139,5 +140,5 @@ func (t *Theme) AssetURL(name string) string {
 	if u, ok := t.assetURLs[name]; ok {
 		return u
 	}
-	return "/assets/" + name
+	return urls.AssetPrefix + name
 }

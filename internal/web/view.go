@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,8 +55,8 @@ func templateFuncs(v *view, t *Theme) template.FuncMap {
 	}
 	return template.FuncMap{
 		"url":       func(d *content.Doc) string { return v.site.URL(d) },
-		"caturl":    categoryURL,
-		"tagurl":    tagURL,
+		"caturl":    func(c *site.Category) string { return v.site.URLs.Category(c.Path, 1) },
+		"tagurl":    func(name string) string { return v.site.URLs.Tag(site.TagSlug(name), 1) },
 		"category":  func(path string) *site.Category { return v.site.Category(path) },
 		"lead":      func(d *content.Doc) (template.HTML, error) { return v.lead(d) },
 		"asset":     t.AssetURL,
@@ -68,10 +67,6 @@ func templateFuncs(v *view, t *Theme) template.FuncMap {
 		"monthname": func(m time.Month) string { return m.String() },
 	}
 }
-
-func categoryURL(c *site.Category) string { return "/category/" + c.Path }
-
-func tagURL(name string) string { return "/tag/" + site.TagSlug(name) }
 
 // lead is what a list shows of a post: the author's summary if the front
 // matter has one, else the Markdown before <!--more--> or the first paragraph.
@@ -138,15 +133,7 @@ type entry struct {
 type pager struct {
 	Number, Total int
 	Newer, Older  string
-	first, prefix string
-}
-
-// path is the address of page n of this list.
-func (p pager) path(n int) string {
-	if n == 1 {
-		return p.first
-	}
-	return p.prefix + strconv.Itoa(n)
+	at            func(n int) string // the address of page n of this list
 }
 
 type homeData struct {

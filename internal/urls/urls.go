@@ -1,0 +1,225 @@
+// Package urls is the map of a site's addresses: every URL grail answers
+// is declared here, once, from the site's configuration. The router asks
+// it what a path is (Match), templates, feeds and the sitemap ask it for
+// addresses (the builders), the site asks it which addresses documents
+// may not take (Reserved), and the CDN is told what a change touches
+// (Invalidation). A new shape of URL is taught to this package alone.
+//
+// It knows nothing of HTTP or of a site's snapshot: what a snapshot holds
+// is enumerated by the site package with these builders.
+package urls
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grailblog/grail/internal/config"
+	"github.com/grailblog/grail/internal/content"
+)
+
+// Format is a feed format.
+type Format string
+
+// The feed formats, each offered for the site and for every category and tag.
+const (
+	Atom     Format = "atom"
+	RSS      Format = "rss"
+	JSONFeed Format = "json"
+)
+
+// Formats lists the feed formats in the order pages offer them.
+var Formats = []Format{Atom, RSS, JSONFeed}
+
+// style is the shape of every address other than a post's, which the
+// permalink pattern decides. grail has one style today; the shapes of
+// Hugo and Jekyll sites are further values of it.
+type style struct {
+	page       string            // a standalone page, "/:slug"
+	pagination string            // page N of a list is its folder + pagination + N
+	categories string            // the category index
+	category   string            // prefix of a category's address, before its slug path
+	tags       string            // the tag index
+	tag        string            // prefix of a tag's address, before its slug
+	archive    string            // the archive index
+	year       string            // prefix of a year of the archive
+	feeds      map[Format]string // a feed's file name in its list's folder
+	sitemap    string
+	robots     string
+	favicon    string
+	// reserved are names kept for grail's own use that serve nothing yet.
+	reserved []string
+}
+
+var grailStyle = style{
+	page:       "/:slug",
+	pagination: "page/",
+	categories: "/categories",
+	category:   "/category/",
+	tags:       "/tags",
+	tag:        "/tag/",
+	archive:    "/archive",
+	year:       "/archive/",
+	feeds:      map[Format]string{Atom: "feed.atom", RSS: "rss.xml", JSONFeed: "feed.json"},
+	sitemap:    "/sitemap.xml",
+	robots:     "/robots.txt",
+	favicon:    "/favicon.ico",
+	reserved:   []string{"/feeds"}, // a future page of every feed
+}
+
+// The addresses of grail's machinery, the same in every style.
+const (
+	Healthz     = "/healthz" // the load balancer's probe
+	AssetPrefix = "/assets/" // the theme's files, under content-hashed names
+	MediaPrefix = "/media/"  // uploads
+	AdminPrefix = "/admin"   // the writer's pages, and everything under them
+	JobsPrefix  = "/jobs"    // long-running work, and everything under it
+)
+
+// Map is the address map of one configuration. It is immutable.
+type Map struct {
+	style
+	permalink string // the post pattern, "/blog/:slug"
+	loc       *time.Location
+	fixed     map[string]Route // addresses that are exactly one route
+}
+
+// New declares the addresses of a site with this configuration.
+func New(cfg config.Config) *Map {
+	m := &Map{style: grailStyle, permalink: cfg.Permalink, loc: cfg.Location}
+	if m.permalink == "" {
+		m.permalink = config.Default().Permalink
+	}
+	if m.loc == nil {
+		m.loc = time.UTC
+	}
+	m.fixed = map[string]Route{
+		"/":          {Kind: Home, Page: 1},
+		m.categories: {Kind: Categories},
+		m.tags:       {Kind: Tags},
+		m.archive:    {Kind: Archive},
+		m.sitemap:    {Kind: Sitemap},
+		m.robots:     {Kind: Robots},
+		m.favicon:    {Kind: Favicon},
+		Healthz:      {Kind: HealthCheck},
+	}
+	for _, f := range Formats {
+		m.fixed[m.SiteFeed(f)] = Route{Kind: Feed, Feed: f, Of: Home}
+	}
+	return m
+}
+
+// Doc is the address of a post (the permalink pattern) or of a page.
+func (m *Map) Doc(d *content.Doc) string {
+	if d.Kind == content.KindPage {
+		return strings.Replace(m.page, ":slug", d.Slug, 1)
+	}
+	return m.post(d)
+}
+
+func (m *Map) post(d *content.Doc) string {
+	if m.permalink == "/blog/:slug" { // the default, and the hot path
+		return "/blog/" + d.Slug
+	}
+	local := d.Date.In(m.loc)
+	r := strings.NewReplacer(
+		":slug", d.Slug,
+		":year", strconv.Itoa(local.Year()),
+		":month", fmt.Sprintf("%02d", int(local.Month())),
+		":day", fmt.Sprintf("%02d", local.Day()),
+	)
+	return r.Replace(m.permalink)
+}
+
+// Home is page n of the home page's list of posts.
+func (m *Map) Home(n int) string { return m.URL(Route{Kind: Home, Page: n}) }
+
+// Categories is the index of every category.
+func (m *Map) Categories() string { return m.categories }
+
+// Category is page n of a category, by its slug path ("hardware/keyboards").
+func (m *Map) Category(path string, n int) string {
+	return m.URL(Route{Kind: Category, Name: path, Page: n})
+}
+
+// Tags is the index of every tag.
+func (m *Map) Tags() string { return m.tags }
+
+// Tag is page n of a tag, by its slug.
+func (m *Map) Tag(slug string, n int) string { return m.URL(Route{Kind: Tag, Name: slug, Page: n}) }
+
+// Archive is the index of every year.
+func (m *Map) Archive() string { return m.archive }
+
+// Year is the archive of one year.
+func (m *Map) Year(y int) string { return m.year + strconv.Itoa(y) }
+
+// SiteFeed is the feed of every post in format f.
+func (m *Map) SiteFeed(f Format) string { return m.Feed(Route{Kind: Home}, f) }
+
+// Feed is the feed in format f of a list: the home page, a category or a tag.
+func (m *Map) Feed(list Route, f Format) string {
+	return m.URL(Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name})
+}
+
+// Sitemap is the sitemap's address.
+func (m *Map) Sitemap() string { return m.sitemap }
+
+// URL builds the address of a route; Match(URL(r)) is r. A list's first
+// page is its page 1 (Page 0 means the same).
+func (m *Map) URL(r Route) string {
+	switch r.Kind {
+	case Home, Category, Tag:
+		first := m.listFirst(r.Kind, r.Name)
+		if r.Page <= 1 {
+			return first
+		}
+		return folder(first) + m.pagination + strconv.Itoa(r.Page)
+	case Feed:
+		return folder(m.listFirst(r.Of, r.Name)) + m.feeds[r.Feed]
+	case Year:
+		return m.Year(r.Year)
+	case Asset:
+		return AssetPrefix + r.Name
+	case Media:
+		return MediaPrefix + r.Name
+	case Categories:
+		return m.categories
+	case Tags:
+		return m.tags
+	case Archive:
+		return m.archive
+	case Sitemap:
+		return m.sitemap
+	case Robots:
+		return m.robots
+	case Favicon:
+		return m.favicon
+	case HealthCheck:
+		return Healthz
+	case Admin:
+		return AdminPrefix
+	case Jobs:
+		return JobsPrefix
+	}
+	return ""
+}
+
+// listFirst is the first page of a list of posts.
+func (m *Map) listFirst(k Kind, name string) string {
+	switch k {
+	case Category:
+		return m.category + name
+	case Tag:
+		return m.tag + name
+	}
+	return "/"
+}
+
+// folder is an address as the folder of the addresses under it.
+func folder(path string) string { return strings.TrimSuffix(path, "/") + "/" }
+
+// PageCount is how many pages a list of n posts takes at per posts a page
+// (always at least one: an empty list still has its page).
+func PageCount(n, per int) int { return max(1, (n+per-1)/per) }

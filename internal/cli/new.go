@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -59,17 +57,17 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 
 // newPostSource is the skeleton of a new post, dated now in the site's zone.
 func newPostSource(title string, now time.Time) ([]byte, error) {
-	fm, err := yaml.Marshal(struct {
-		Title      string   `yaml:"title"`
-		Date       string   `yaml:"date"`
-		Draft      bool     `yaml:"draft"`
-		Categories []string `yaml:"categories"`
-		Tags       []string `yaml:"tags"`
-	}{title, now.Format(time.RFC3339), true, []string{}, []string{}})
+	src, err := content.SetFields(nil,
+		content.Field{Names: []string{"title"}, Value: title},
+		content.Field{Names: []string{"date"}, Value: now},
+		content.Field{Names: []string{"draft"}, Value: true},
+		content.Field{Names: []string{"categories"}, Value: []string{}},
+		content.Field{Names: []string{"tags"}, Value: []string{}},
+	)
 	if err != nil {
 		return nil, err
 	}
-	return []byte("---\n" + string(fm) + "---\n\nWrite your post here.\n"), nil
+	return content.SetBody(src, "Write your post here.\n")
 }
 
 // updateIndex records changed keys in the site's index snapshot.

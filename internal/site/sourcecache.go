@@ -16,9 +16,10 @@ import (
 // store's ETag for them, and what content.Parse made of them (Doc is nil
 // when the file cannot be on the site; Problems say why).
 type Version struct {
-	Key      string
-	ETag     string
-	Data     []byte
+	Key     string
+	ETag    string
+	ModTime time.Time
+	Data    []byte
 	Doc      *content.Doc
 	Problems []content.Problem
 }
@@ -77,7 +78,7 @@ func (l *Loader) readVersion(ctx context.Context, key string) (Version, error) {
 		return Version{}, err
 	}
 	v := l.parse(key, l.kindOfKnown(key), data, l.location())
-	v.ETag = info.ETag
+	v.ETag, v.ModTime = info.ETag, info.ModTime
 	return v, nil
 }
 

@@ -16,10 +16,10 @@ import (
 // store's ETag for them, and what content.Parse made of them (Doc is nil
 // when the file cannot be on the site; Problems say why).
 type Version struct {
-	Key     string
-	ETag    string
-	ModTime time.Time
-	Data    []byte
+	Key      string
+	ETag     string
+	ModTime  time.Time
+	Data     []byte
 	Doc      *content.Doc
 	Problems []content.Problem
 }

@@ -259,9 +259,13 @@ func (l *Loader) Saved(ctx context.Context, versions ...Version) {
 	after := l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
 	l.mu.Unlock()
 
-	l.syncMu.Lock()
-	l.saveIndex(ctx)
-	l.syncMu.Unlock()
+	if _, ok := l.src.(IndexStore); ok && !l.ReadOnly {
+		// Waits for a pass that is reading the store, if one is running;
+		// the new site is served already.
+		l.syncMu.Lock()
+		l.saveIndex(ctx)
+		l.syncMu.Unlock()
+	}
 	if l.OnChanged != nil && before != nil && len(keys) > 0 {
 		l.OnChanged(ctx, ChangedPaths(before, after, keys))
 	}

@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
+
+// parses counts Parse calls: the save path is held to one parse per save
+// by a test.
+var parses atomic.Int64
 
 // MaxSourceSize is the largest Markdown file grail reads; anything bigger
 // is almost certainly not a blog post and would bloat every server's memory.
@@ -21,6 +26,7 @@ const MaxSourceSize = 2 << 20
 // cannot be on the site; a non-nil Doc may still come with problems worth
 // telling the author about.
 func Parse(key string, kind Kind, src []byte, loc *time.Location) (*Doc, []Problem) {
+	parses.Add(1)
 	if loc == nil {
 		loc = time.UTC
 	}

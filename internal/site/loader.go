@@ -53,8 +53,6 @@ type Loader struct {
 	indexETag string
 	// sources keeps recently rendered source files (see sourceCache).
 	sources *sourceCache
-	// parses counts content.Parse calls (read by tests).
-	parses atomic.Int64
 
 	// ReadOnly loaders never write the index snapshot (grail check must
 	// not change the site it checks).

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -90,7 +89,7 @@ func compose(orig []byte, c change) ([]byte, error) {
 	if now.Slug != was.Slug {
 		// A slug the file name gives already is written only over one
 		// the file states.
-		field(now.Slug, now.Slug == fileSlug(c.key), "slug")
+		field(now.Slug, now.Slug == content.DefaultSlug(c.key), "slug")
 	}
 	if now.Date != was.Date {
 		var date any
@@ -136,13 +135,4 @@ func listValue(s string) any {
 		return items
 	}
 	return nil
-}
-
-// fileSlug is the slug a file gets from its name (content's default).
-func fileSlug(key string) string {
-	base := strings.TrimSuffix(path.Base(key), path.Ext(key))
-	if base == "index" || base == "_index" {
-		base = path.Base(path.Dir(key))
-	}
-	return content.Slugify(base)
 }

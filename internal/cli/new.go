@@ -41,13 +41,14 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	key := st.PostKey(slug)
-	if _, err := st.Create(ctx, key, src); errors.Is(err, store.ErrConflict) {
+	info, err := st.Create(ctx, key, src)
+	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%s already exists; choose another title", key)
 	} else if err != nil {
 		return err
 	}
 	// Update the index, so servers sharing the store see the new post.
-	if err := updateIndex(ctx, st, key); err != nil {
+	if err := addToIndex(ctx, st, key, src, info.ETag); err != nil {
 		fmt.Fprintf(stdio.Err, "grail new: the post is saved, but the site index was not updated: %v\n", err)
 	}
 	fmt.Fprintln(stdio.Out, key)
@@ -70,11 +71,15 @@ func newPostSource(title string, now time.Time) ([]byte, error) {
 	return content.SetBody(src, "Write your post here.\n")
 }
 
-// updateIndex records changed keys in the site's index snapshot.
-func updateIndex(ctx context.Context, st *store.Store, keys ...string) error {
+// addToIndex records a post just written (src, at version etag) in the
+// site's index snapshot, without reading it back.
+func addToIndex(ctx context.Context, st *store.Store, key string, src []byte, etag string) error {
 	loader := site.NewLoader(st, nil, nil)
 	if _, err := loader.Start(ctx); err != nil {
 		return err
 	}
-	return loader.Changed(ctx, keys...)
+	v := loader.Parse(key, content.KindPost, src)
+	v.ETag = etag
+	loader.Saved(ctx, v)
+	return nil
 }

@@ -114,7 +114,7 @@ func (p *fmParser) fields(d *Doc) bool {
 // slug sets d.Slug from the front matter or the file name. It reports
 // false when neither gives one: the file cannot have an address.
 func (p *fmParser) slug(d *Doc) bool {
-	d.Slug = defaultSlug(p.key)
+	d.Slug = DefaultSlug(p.key)
 	if s := p.str("slug"); s != "" {
 		if ValidSlug(s) {
 			d.Slug = s
@@ -291,9 +291,10 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 	return time.Time{}, true
 }
 
-// defaultSlug is the file name without its extension, or the folder name
-// for a page bundle's index.md, made URL-safe.
-func defaultSlug(key string) string {
+// DefaultSlug is the slug a file has when its front matter names none:
+// the file name without its extension, or the folder name for a page
+// bundle's index.md, made URL-safe.
+func DefaultSlug(key string) string {
 	base := strings.TrimSuffix(path.Base(key), path.Ext(key))
 	if base == "index" || base == "_index" {
 		base = path.Base(path.Dir(key))
@@ -303,7 +304,7 @@ func defaultSlug(key string) string {
 
 // bundleDir returns the folder of a page bundle (a post written as
 // <slug>/index.md with its images beside it), or "". It agrees with
-// defaultSlug, which names such a post after its folder whatever the
+// DefaultSlug, which names such a post after its folder whatever the
 // Markdown extension.
 func bundleDir(key string) string {
 	base := path.Base(key)

@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/grailblog/grail/internal/auth"
-	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -71,8 +70,9 @@ func (a *Admin) resolve(w http.ResponseWriter, r *http.Request, sess auth.Sessio
 		a.showConflict(w, r, sess, key, []byte(f.Get("yours")), src)
 		return
 	}
-	if doc, problems := content.Parse(key, kind, []byte(src), a.location()); doc == nil {
-		msg := "This text cannot be a post or page: " + problemText(problems)
+	next := a.loader.Parse(key, kind, []byte(src))
+	if next.Doc == nil {
+		msg := "This text cannot be a post or page: " + problemText(next.Problems)
 		if action == "raw" {
 			a.renderSourceStatus(w, r, sess, key, src, etag, msg, http.StatusUnprocessableEntity)
 			return
@@ -80,11 +80,12 @@ func (a *Admin) resolve(w http.ResponseWriter, r *http.Request, sess auth.Sessio
 		a.fail(w, r, http.StatusUnprocessableEntity, msg)
 		return
 	}
+	var info store.ObjectInfo
 	var err error
 	if etag == "" { // the file was deleted meanwhile: make it again
-		_, err = a.store.Create(ctx, key, []byte(src))
+		info, err = a.store.Create(ctx, key, next.Data)
 	} else {
-		_, err = a.store.Update(ctx, key, []byte(src), etag)
+		info, err = a.store.Update(ctx, key, next.Data, etag)
 	}
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -97,7 +98,8 @@ func (a *Admin) resolve(w http.ResponseWriter, r *http.Request, sess auth.Sessio
 		a.storeFailed(w, r, err, "")
 		return
 	}
-	a.changed(ctx, key)
+	next.ETag, next.ModTime = info.ETag, info.ModTime
+	a.loader.Saved(ctx, next)
 	http.Redirect(w, r, "/admin/edit?saved=1&key="+url.QueryEscape(key), http.StatusSeeOther)
 }
 

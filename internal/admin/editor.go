@@ -74,16 +74,16 @@ func (a *Admin) newDoc(w http.ResponseWriter, r *http.Request, sess auth.Session
 
 // openDoc reads a post or page as it is stored now.
 func (a *Admin) openDoc(ctx context.Context, key string) (src []byte, info store.ObjectInfo, doc *content.Doc, problems []content.Problem, err error) {
-	kind, ok := a.store.KindOf(key)
-	if !ok {
+	if _, ok := a.store.KindOf(key); !ok {
 		return nil, info, nil, nil, store.ErrNotFound
 	}
-	src, info, err = a.store.Read(ctx, key)
+	// Through the loader, which keeps what it read: the save of this
+	// editor's form then neither reads nor parses this version again.
+	v, err := a.loader.Version(ctx, key, "")
 	if err != nil {
 		return nil, info, nil, nil, err
 	}
-	doc, problems = content.Parse(key, kind, src, a.location())
-	return src, info, doc, problems, nil
+	return v.Data, store.ObjectInfo{Key: key, ETag: v.ETag, ModTime: v.ModTime}, v.Doc, v.Problems, nil
 }
 
 func (a *Admin) editDoc(w http.ResponseWriter, r *http.Request, sess auth.Session) {

@@ -67,13 +67,13 @@ func TestEditKeepsFileUnknownFieldsAndPlace(t *testing.T) {
 		t.Errorf("the file is\n%s\nwant\n%s", src, want)
 	}
 
-	// A TOML file becomes YAML, with its other fields, where it was.
+	// A TOML file stays TOML, with its other fields, where it was.
 	form = b.editorForm("posts/2024/old.md")
 	form.Set("body", "New body.")
 	res, page = b.postMultipart("/admin/save", form, "", nil)
 	wantStatus(t, res, page, http.StatusSeeOther)
 	src = ts.read(t, "posts/2024/old.md")
-	for _, part := range []string{"title: Old", "date: 2024-05-01T10:00:00", "weight: 3", "params:\n  color: red", "New body."} {
+	for _, part := range []string{"+++\ntitle = \"Old\"\ndate = 2024-05-01T10:00:00\nweight = 3\n[params]\ncolor = \"red\"\n+++\n", "New body."} {
 		if !strings.Contains(src, part) {
 			t.Errorf("posts/2024/old.md lacks %q:\n%s", part, src)
 		}

@@ -65,14 +65,17 @@ func (a *Admin) autosaveText(r *http.Request, ed *editorData) (string, []byte) {
 			return "", nil
 		}
 	} else {
-		kind, ok := a.store.KindOf(ed.Key)
-		if !ok {
+		if _, ok := a.store.KindOf(ed.Key); !ok {
 			return "", nil
 		}
 		c.key = ed.Key
-		orig, _, _ = a.store.Read(ctx, ed.Key)
-		if doc, _ := content.Parse(ed.Key, kind, orig, loc); doc != nil {
-			c.was = fieldsOf(doc, loc)
+		// From the loader's memory, parsed, while the editor's version
+		// is there: an editor autosaves every few seconds.
+		if v, err := a.loader.Version(ctx, ed.Key, ed.ETag); err == nil {
+			orig = v.Data
+			if v.Doc != nil {
+				c.was = fieldsOf(v.Doc, loc)
+			}
 		}
 	}
 	if t, err := parseDateInput(c.now.Date, loc); err == nil {

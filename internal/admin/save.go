@@ -10,6 +10,7 @@ import (
 
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -74,10 +75,12 @@ func (a *Admin) save(w http.ResponseWriter, r *http.Request, sess auth.Session, 
 	a.writeDoc(w, r, sess, ed)
 }
 
-// writeDoc validates and writes the editor's document.
+// writeDoc validates and writes the editor's document, and hands what it
+// wrote, parsed, to the loader: nothing is read back or parsed again.
 func (a *Admin) writeDoc(w http.ResponseWriter, r *http.Request, sess auth.Session, ed *editorData) {
 	ctx := r.Context()
-	key, src, ok := a.composeDoc(ctx, ed)
+	prev, next, ok := a.composeDoc(ctx, ed)
+	key, src := next.Key, next.Data
 	if ed.storeErr != nil {
 		a.saveFailed(w, r, ed, ed.storeErr)
 		return
@@ -86,16 +89,17 @@ func (a *Admin) writeDoc(w http.ResponseWriter, r *http.Request, sess auth.Sessi
 		a.renderEditor(w, r, http.StatusUnprocessableEntity, ed)
 		return
 	}
+	var info store.ObjectInfo
 	var err error
 	if ed.IsNew {
-		_, err = a.store.Create(ctx, key, src)
+		info, err = a.store.Create(ctx, key, src)
 		if errors.Is(err, store.ErrConflict) {
 			ed.Errors["slug"] = "A file named " + key + " exists already; choose another slug."
 			a.renderEditor(w, r, http.StatusUnprocessableEntity, ed)
 			return
 		}
 	} else {
-		_, err = a.store.Update(ctx, key, src, ed.ETag)
+		info, err = a.writeOver(ctx, prev, next, ed.ETag)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			a.showConflict(w, r, sess, key, src, "")
@@ -111,8 +115,20 @@ func (a *Admin) writeDoc(w http.ResponseWriter, r *http.Request, sess auth.Sessi
 		a.saveFailed(w, r, ed, err)
 		return
 	}
-	a.changed(ctx, key)
+	next.ETag, next.ModTime = info.ETag, info.ModTime
+	a.loader.Saved(ctx, next)
 	http.Redirect(w, r, "/admin/edit?saved=1&key="+url.QueryEscape(key), http.StatusSeeOther)
+}
+
+// writeOver replaces the version the editor was opened on (ifMatch) with
+// next. When prev, the text the edit was composed over, is that version,
+// the store keeps it as the revision without reading the file again;
+// otherwise someone saved (or deleted) since, and Update says so.
+func (a *Admin) writeOver(ctx context.Context, prev *site.Version, next site.Version, ifMatch string) (store.ObjectInfo, error) {
+	if prev != nil && prev.ETag == ifMatch {
+		return a.store.Replace(ctx, next.Key, prev.Data, next.Data, ifMatch)
+	}
+	return a.store.Update(ctx, next.Key, next.Data, ifMatch)
 }
 
 // saveFailed shows the editor again, text and all, when the store could
@@ -129,9 +145,11 @@ func (a *Admin) saveFailed(w http.ResponseWriter, r *http.Request, ed *editorDat
 }
 
 // composeDoc checks the editor's fields and builds the file to store,
-// noting any problem next to its field. The file keeps its place and the
-// front matter fields the editor does not show.
-func (a *Admin) composeDoc(ctx context.Context, ed *editorData) (key string, src []byte, ok bool) {
+// parsed as the site will read it, noting any problem next to its field.
+// The file keeps its place and the front matter fields the editor does
+// not show. prev is the version the edit was made over (nil for a new
+// file, or one deleted since).
+func (a *Admin) composeDoc(ctx context.Context, ed *editorData) (prev *site.Version, next site.Version, ok bool) {
 	loc := a.location()
 	c := change{now: ed.F}
 	if ed.F.Title == "" {
@@ -159,23 +177,30 @@ func (a *Admin) composeDoc(ctx context.Context, ed *editorData) (key string, src
 		ed.Errors["body"] = "The text is longer than grail accepts (" + sizeText(content.MaxSourceSize) + ")."
 	}
 	if len(ed.Errors) > 0 {
-		return "", nil, false
+		return nil, next, false
 	}
-	key, orig, ok := a.composeTarget(ctx, ed, &c)
+	key, prev, ok := a.composeTarget(ctx, ed, &c)
 	if !ok {
-		return "", nil, false
+		return nil, next, false
+	}
+	var orig []byte
+	if prev != nil {
+		orig = prev.Data
 	}
 	src, err := compose(orig, c)
 	if err != nil {
 		ed.Errors["body"] = "The file's front matter cannot be read (" + err.Error() + "); edit it as text from the history page."
-		return "", nil, false
+		return nil, next, false
 	}
-	return key, src, a.checkDoc(ed, key, src)
+	next, ok = a.checkDoc(ed, key, src)
+	return prev, next, ok
 }
 
-// composeTarget picks the file to write and reads what it holds now, so
-// that only the changed fields are written into it.
-func (a *Admin) composeTarget(ctx context.Context, ed *editorData, c *change) (string, []byte, bool) {
+// composeTarget picks the file to write and finds what it holds, so that
+// only the changed fields are written into it. The version the editor
+// was opened on is in the loader's memory (the editor read it through
+// the loader) already parsed: then nothing is read or parsed here.
+func (a *Admin) composeTarget(ctx context.Context, ed *editorData, c *change) (string, *site.Version, bool) {
 	if ed.IsNew {
 		key := a.store.PostKey(c.now.Slug)
 		if ed.Kind == "page" {
@@ -191,38 +216,41 @@ func (a *Admin) composeTarget(ctx context.Context, ed *editorData, c *change) (s
 		return "", nil, false
 	}
 	c.key = ed.Key
-	orig, _, err := a.store.Read(ctx, ed.Key)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	v, err := a.loader.Version(ctx, ed.Key, ed.ETag)
+	if errors.Is(err, store.ErrNotFound) {
+		return ed.Key, nil, true // deleted since: the write will say so
+	}
+	if err != nil {
 		ed.storeErr = err
 		return "", nil, false
 	}
-	if doc, _ := content.Parse(ed.Key, kind, orig, a.location()); doc != nil {
-		c.was = fieldsOf(doc, a.location())
+	if v.Doc != nil {
+		c.was = fieldsOf(v.Doc, a.location())
 	}
-	return ed.Key, orig, true
+	return ed.Key, &v, true
 }
 
 // checkDoc parses the file as the site will, and refuses one that would
 // not be shown or would take another document's address.
-func (a *Admin) checkDoc(ed *editorData, key string, src []byte) bool {
+func (a *Admin) checkDoc(ed *editorData, key string, src []byte) (site.Version, bool) {
 	kind := content.KindPost
 	if ed.Kind == "page" {
 		kind = content.KindPage
 	}
-	doc, problems := content.Parse(key, kind, src, a.location())
-	if doc == nil {
-		ed.Errors["body"] = problemText(problems)
-		return false
+	v := a.loader.Parse(key, kind, src)
+	if v.Doc == nil {
+		ed.Errors["body"] = problemText(v.Problems)
+		return v, false
 	}
 	self := key
 	if ed.IsNew {
 		self = ""
 	}
-	if other := a.addressTaken(doc, self); other != nil {
-		ed.Errors["slug"] = "The address " + a.site().URL(doc) + " is taken by “" + other.Title + "”; choose another slug."
-		return false
+	if other := a.addressTaken(v.Doc, self); other != nil {
+		ed.Errors["slug"] = "The address " + a.site().URL(v.Doc) + " is taken by “" + other.Title + "”; choose another slug."
+		return v, false
 	}
-	return true
+	return v, true
 }
 
 // appendLink adds an uploaded file's Markdown at the end of the text.

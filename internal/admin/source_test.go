@@ -58,7 +58,8 @@ func TestComposeNewFileAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "---\ntitle: J\nweight: 2\n---\n\nBody\n"; string(src) != want {
+	// A JSON header stays JSON.
+	if want := "{\"title\": \"J\", \"weight\": 2}\n\nBody\n"; string(src) != want {
 		t.Errorf("got %q, want %q", src, want)
 	}
 	if _, err := compose([]byte("---\ntitle: [unclosed\n---\n"), change{}); err == nil {

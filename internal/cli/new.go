@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -43,13 +41,14 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	key := st.PostKey(slug)
-	if _, err := st.Create(ctx, key, src); errors.Is(err, store.ErrConflict) {
+	info, err := st.Create(ctx, key, src)
+	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%s already exists; choose another title", key)
 	} else if err != nil {
 		return err
 	}
 	// Update the index, so servers sharing the store see the new post.
-	if err := updateIndex(ctx, st, key); err != nil {
+	if err := addToIndex(ctx, st, key, src, info.ETag); err != nil {
 		fmt.Fprintf(stdio.Err, "grail new: the post is saved, but the site index was not updated: %v\n", err)
 	}
 	fmt.Fprintln(stdio.Out, key)
@@ -59,24 +58,28 @@ func runNew(ctx context.Context, args []string, stdio Stdio) error {
 
 // newPostSource is the skeleton of a new post, dated now in the site's zone.
 func newPostSource(title string, now time.Time) ([]byte, error) {
-	fm, err := yaml.Marshal(struct {
-		Title      string   `yaml:"title"`
-		Date       string   `yaml:"date"`
-		Draft      bool     `yaml:"draft"`
-		Categories []string `yaml:"categories"`
-		Tags       []string `yaml:"tags"`
-	}{title, now.Format(time.RFC3339), true, []string{}, []string{}})
+	src, err := content.SetFields(nil,
+		content.Field{Names: []string{"title"}, Value: title},
+		content.Field{Names: []string{"date"}, Value: now},
+		content.Field{Names: []string{"draft"}, Value: true},
+		content.Field{Names: []string{"categories"}, Value: []string{}},
+		content.Field{Names: []string{"tags"}, Value: []string{}},
+	)
 	if err != nil {
 		return nil, err
 	}
-	return []byte("---\n" + string(fm) + "---\n\nWrite your post here.\n"), nil
+	return content.SetBody(src, "Write your post here.\n")
 }
 
-// updateIndex records changed keys in the site's index snapshot.
-func updateIndex(ctx context.Context, st *store.Store, keys ...string) error {
+// addToIndex records a post just written (src, at version etag) in the
+// site's index snapshot, without reading it back.
+func addToIndex(ctx context.Context, st *store.Store, key string, src []byte, etag string) error {
 	loader := site.NewLoader(st, nil, nil)
 	if _, err := loader.Start(ctx); err != nil {
 		return err
 	}
-	return loader.Changed(ctx, keys...)
+	v := loader.Parse(key, content.KindPost, src)
+	v.ETag = etag
+	loader.Saved(ctx, v)
+	return nil
 }

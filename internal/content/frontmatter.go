@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
+
+// parses counts Parse calls: the save path is held to one parse per save
+// by a test.
+var parses atomic.Int64
 
 // MaxSourceSize is the largest Markdown file grail reads; anything bigger
 // is almost certainly not a blog post and would bloat every server's memory.
@@ -21,6 +26,7 @@ const MaxSourceSize = 2 << 20
 // cannot be on the site; a non-nil Doc may still come with problems worth
 // telling the author about.
 func Parse(key string, kind Kind, src []byte, loc *time.Location) (*Doc, []Problem) {
+	parses.Add(1)
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -108,7 +114,7 @@ func (p *fmParser) fields(d *Doc) bool {
 // slug sets d.Slug from the front matter or the file name. It reports
 // false when neither gives one: the file cannot have an address.
 func (p *fmParser) slug(d *Doc) bool {
-	d.Slug = defaultSlug(p.key)
+	d.Slug = DefaultSlug(p.key)
 	if s := p.str("slug"); s != "" {
 		if ValidSlug(s) {
 			d.Slug = s
@@ -285,9 +291,10 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 	return time.Time{}, true
 }
 
-// defaultSlug is the file name without its extension, or the folder name
-// for a page bundle's index.md, made URL-safe.
-func defaultSlug(key string) string {
+// DefaultSlug is the slug a file has when its front matter names none:
+// the file name without its extension, or the folder name for a page
+// bundle's index.md, made URL-safe.
+func DefaultSlug(key string) string {
 	base := strings.TrimSuffix(path.Base(key), path.Ext(key))
 	if base == "index" || base == "_index" {
 		base = path.Base(path.Dir(key))
@@ -297,7 +304,7 @@ func defaultSlug(key string) string {
 
 // bundleDir returns the folder of a page bundle (a post written as
 // <slug>/index.md with its images beside it), or "". It agrees with
-// defaultSlug, which names such a post after its folder whatever the
+// DefaultSlug, which names such a post after its folder whatever the
 // Markdown extension.
 func bundleDir(key string) string {
 	base := path.Base(key)

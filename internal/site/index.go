@@ -166,9 +166,9 @@ func (l *Loader) Start(ctx context.Context) (stale bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	l.mu.Lock()
+	l.syncMu.Lock()
 	err = l.loadIndex(ctx, is, cfg)
-	l.mu.Unlock()
+	l.syncMu.Unlock()
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			l.log.Warn("index snapshot unusable; loading every source", "err", err)
@@ -182,8 +182,12 @@ func (l *Loader) Start(ctx context.Context) (stale bool, err error) {
 }
 
 // loadIndex replaces the loader's state with the stored snapshot and swaps
-// in the site it describes. l.mu is held.
+// in the site it describes; a save installed while the snapshot was read
+// is kept. l.syncMu is held.
 func (l *Loader) loadIndex(ctx context.Context, is IndexStore, cfg config.Config) error {
+	l.mu.Lock()
+	base := l.parsed
+	l.mu.Unlock()
 	data, info, err := is.ReadIndex(ctx)
 	if err != nil {
 		return err
@@ -193,8 +197,11 @@ func (l *Loader) loadIndex(ctx context.Context, is IndexStore, cfg config.Config
 		l.indexETag = info.ETag // a corrupt index may be overwritten
 		return err
 	}
-	l.cfg, l.parsed, l.indexETag = cfg, parsed, info.ETag
-	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
+	l.indexETag = info.ETag
+	l.mu.Lock()
+	l.cfg = cfg
+	l.install(base, parsed)
+	l.mu.Unlock()
 	return nil
 }
 
@@ -217,8 +224,8 @@ func (l *Loader) Refresh(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
 	if info.ETag == l.indexETag {
 		return false, nil
 	}
@@ -253,14 +260,18 @@ func (l *Loader) refreshInterval() time.Duration {
 // loader knows. If another server wrote one since, both changes must end up
 // in it: the loader compares its state with the sources once more (which
 // picks up the other server's change) and tries again. Failing to write
-// is not an error for the site: the index is derived data. l.mu is held.
+// is not an error for the site: the index is derived data. l.syncMu is
+// held, l.mu is not: the state is taken under it, then written without it.
 func (l *Loader) saveIndex(ctx context.Context) {
 	is, ok := l.src.(IndexStore)
 	if !ok || l.ReadOnly {
 		return
 	}
 	for attempt := 0; ; attempt++ {
-		data, err := encodeIndex(l.cfg.Location.String(), l.parsed, l.now())
+		l.mu.Lock()
+		parsed, loc := l.parsed, l.cfg.Location
+		l.mu.Unlock()
+		data, err := encodeIndex(loc.String(), parsed, l.now())
 		if err != nil {
 			l.log.Warn("encode index snapshot", "err", err)
 			return

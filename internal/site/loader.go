@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
 	"runtime"
 	"sync"
@@ -34,10 +35,21 @@ type Loader struct {
 	cur atomic.Pointer[Site]
 	gen atomic.Uint64
 
-	mu     sync.Mutex // one rebuild at a time
+	// mu guards the parsed state and the swap. It is held only for work
+	// in memory, never across a store call or a hook, because Current
+	// takes it too: a reader must never wait on the network.
+	mu sync.Mutex
+	// parsed is replaced, never changed in place, so that a pass holding
+	// an older map can read it without mu.
 	parsed map[string]parsedSource
 	cfg    config.Config
+
+	// syncMu makes passes that read the store or write the index (Reload,
+	// Refresh, Start, saveIndex) run one at a time. It is held across
+	// store calls; readers and the install of a save never wait for it.
+	syncMu sync.Mutex
 	// indexETag is the version of the index snapshot this state matches.
+	// syncMu guards it.
 	indexETag string
 	// sources keeps recently rendered source files (see sourceCache).
 	sources *sourceCache
@@ -95,8 +107,8 @@ func (l *Loader) swap(s *Site) *Site {
 // Reload reads what changed in the sources and swaps in a new Site. It
 // returns whether anything changed. On error the current Site stays.
 func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
 	changed, err = l.reconcileChanged(ctx)
 	if changed && err == nil {
 		l.saveIndex(ctx)
@@ -104,27 +116,34 @@ func (l *Loader) Reload(ctx context.Context) (changed bool, err error) {
 	return changed, err
 }
 
-// reconcile brings the state up to date with the sources. l.mu is held.
+// reconcile brings the state up to date with the sources. l.syncMu is held.
 func (l *Loader) reconcile(ctx context.Context) error {
 	_, err := l.reconcileChanged(ctx)
 	return err
 }
 
+// reconcileChanged compares the state with the sources and reads what
+// changed. The store is read without l.mu; a save installed meanwhile
+// is kept (see install). l.syncMu is held.
 func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error) {
 	cfg, err := l.src.Config(ctx)
 	if err != nil {
 		return false, err
 	}
+	l.mu.Lock()
+	base, known := l.parsed, l.parsed
 	if zoneName(cfg) != zoneName(l.cfg) {
 		// Dates without an offset depend on the time zone: parse again.
 		// Nothing else in the settings changes what a file says, and
 		// reading every file of a bucket again for a new title is slow.
-		l.parsed = map[string]parsedSource{}
+		known = nil
 	}
 	l.cfg = cfg
+	cur := l.cur.Load()
+	l.mu.Unlock()
 	// Compared with what is served, so that new settings still show if
 	// this Reload fails further on and the next one finds no file changed.
-	if cur := l.cur.Load(); cur != nil && !reflect.DeepEqual(cfg, cur.Config) {
+	if cur != nil && !reflect.DeepEqual(cfg, cur.Config) {
 		changed = true
 	}
 	sources, err := l.src.Sources(ctx)
@@ -134,27 +153,51 @@ func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error)
 	next := make(map[string]parsedSource, len(sources))
 	var todo []store.Source
 	for _, s := range sources {
-		if p, ok := l.parsed[s.Key]; ok && p.etag == s.ETag {
+		if p, ok := known[s.Key]; ok && p.etag == s.ETag {
 			next[s.Key] = p
 		} else {
 			todo = append(todo, s)
 		}
 	}
-	if len(todo) > 0 || len(next) != len(l.parsed) {
+	if len(todo) > 0 || len(next) != len(known) {
 		changed = true
 	}
-	if !changed && l.cur.Load() != nil {
+	if !changed && cur != nil {
 		return false, nil
 	}
-	for key, p := range l.parseAll(ctx, todo) {
+	for key, p := range l.parseAll(ctx, todo, cfg.Location) {
 		next[key] = p
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	l.parsed = next
-	l.swap(Build(cfg, l.docs(), l.problems(), l.now()))
+	l.mu.Lock()
+	l.install(base, next)
+	l.mu.Unlock()
 	return true, nil
+}
+
+// install makes next the state and swaps in its site. next was built
+// from base without l.mu: whatever changed in l.parsed since base (a save
+// installed meanwhile) is newer than next and wins. l.mu is held.
+func (l *Loader) install(base, next map[string]parsedSource) *Site {
+	for key, p := range l.parsed {
+		if b, ok := base[key]; !ok || !b.same(p) {
+			next[key] = p
+		}
+	}
+	for key := range base {
+		if _, ok := l.parsed[key]; !ok {
+			delete(next, key) // deleted meanwhile
+		}
+	}
+	l.parsed = next
+	return l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
+}
+
+// same reports whether p and q are the same parse of the same version.
+func (p parsedSource) same(q parsedSource) bool {
+	return p.etag == q.etag && p.doc == q.doc
 }
 
 // zoneName names the zone dates are read in; "" before any settings.
@@ -166,35 +209,64 @@ func zoneName(c config.Config) string {
 }
 
 // Changed tells the loader that this server wrote (or deleted) the
-// sources at keys. It reads just those again, swaps in the new site at
-// once, and updates the index so that other servers see the change.
+// sources at keys. It reads just those again and installs them (see
+// Saved). Without keys it writes the index again, so that other servers
+// look at the site anew.
 func (l *Loader) Changed(ctx context.Context, keys ...string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	before := l.cur.Load()
+	versions := make([]Version, 0, len(keys))
 	for _, key := range keys {
-		_, info, err := l.src.Read(ctx, key)
+		v, err := l.readVersion(ctx, key)
 		if errors.Is(err, store.ErrNotFound) {
-			delete(l.parsed, key)
+			versions = append(versions, Version{Key: key}) // deleted
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		kind := content.KindPost
-		if p, ok := l.parsed[key]; ok && p.doc != nil {
-			kind = p.doc.Kind
-		} else if k, ok := l.kindOf(key); ok {
-			kind = k
-		}
-		l.parsed[key] = l.parseOne(ctx, store.Source{ObjectInfo: info, Kind: kind})
+		versions = append(versions, v)
 	}
+	l.Saved(ctx, versions...)
+	return nil
+}
+
+// Saved installs versions this server has just written, as the store
+// took them, without reading them back: a new site is swapped in at once,
+// then the index is updated so that other servers see the change, and
+// OnChanged is told which pages changed. A Version without an ETag stands
+// for a deleted source. Only the swap holds l.mu; the index write and
+// OnChanged, which reach the network, run after it is released.
+func (l *Loader) Saved(ctx context.Context, versions ...Version) {
+	keys := make([]string, len(versions))
+	for i, v := range versions {
+		keys[i] = v.Key
+		if v.ETag != "" {
+			l.sources.put(v)
+		}
+	}
+	l.mu.Lock()
+	before := l.cur.Load()
+	next := maps.Clone(l.parsed)
+	for _, v := range versions {
+		if v.ETag == "" {
+			delete(next, v.Key)
+		} else {
+			next[v.Key] = v.indexed()
+		}
+	}
+	l.parsed = next
 	after := l.swap(Build(l.cfg, l.docs(), l.problems(), l.now()))
-	l.saveIndex(ctx)
-	if l.OnChanged != nil && before != nil {
+	l.mu.Unlock()
+
+	if _, ok := l.src.(IndexStore); ok && !l.ReadOnly {
+		// Waits for a pass that is reading the store, if one is running;
+		// the new site is served already.
+		l.syncMu.Lock()
+		l.saveIndex(ctx)
+		l.syncMu.Unlock()
+	}
+	if l.OnChanged != nil && before != nil && len(keys) > 0 {
 		l.OnChanged(ctx, ChangedPaths(before, after, keys))
 	}
-	return nil
 }
 
 // kindOf asks the source whether key is a post or a page, when it can tell.
@@ -225,10 +297,10 @@ func (l *Loader) problems() []content.Problem {
 	return out
 }
 
-// parseAll reads and parses sources on all cores. Bodies are dropped after
-// parsing: they are read again when a page is rendered, which keeps a
-// server with thousands of posts small.
-func (l *Loader) parseAll(ctx context.Context, todo []store.Source) map[string]parsedSource {
+// parseAll reads and parses sources on all cores, dates read in loc.
+// Bodies are dropped after parsing: they are read again when a page is
+// rendered, which keeps a server with thousands of posts small.
+func (l *Loader) parseAll(ctx context.Context, todo []store.Source, loc *time.Location) map[string]parsedSource {
 	out := make(map[string]parsedSource, len(todo))
 	var mu sync.Mutex
 	work := make(chan store.Source)
@@ -236,7 +308,7 @@ func (l *Loader) parseAll(ctx context.Context, todo []store.Source) map[string]p
 	for range min(runtime.GOMAXPROCS(0)*2, len(todo)) {
 		wg.Go(func() {
 			for s := range work {
-				p := l.parseOne(ctx, s)
+				p := l.parseOne(ctx, s, loc)
 				mu.Lock()
 				out[s.Key] = p
 				mu.Unlock()
@@ -254,7 +326,7 @@ func (l *Loader) parseAll(ctx context.Context, todo []store.Source) map[string]p
 	return out
 }
 
-func (l *Loader) parseOne(ctx context.Context, s store.Source) parsedSource {
+func (l *Loader) parseOne(ctx context.Context, s store.Source, loc *time.Location) parsedSource {
 	data, info, err := l.src.Read(ctx, s.Key)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) { // deleted since the listing
@@ -262,76 +334,18 @@ func (l *Loader) parseOne(ctx context.Context, s store.Source) parsedSource {
 		}
 		return parsedSource{etag: "", problems: []content.Problem{{File: s.Key, Message: fmt.Sprintf("cannot be read: %v", err), Skipped: true}}}
 	}
-	doc, problems := content.Parse(s.Key, s.Kind, data, l.cfg.Location)
-	for _, p := range problems {
+	v := l.parse(s.Key, s.Kind, data, loc)
+	for _, p := range v.Problems {
 		l.log.Warn("content problem", "problem", p.String())
 	}
-	if doc != nil {
-		doc.ETag = info.ETag
-		doc.Body = nil
-		if doc.Kind == content.KindPost && doc.Lead == nil {
-			doc.Lead = []byte{} // known to be empty: Lead need not read the file
-		}
-	}
+	v.ETag = info.ETag
+	p := v.indexed()
 	// The listing's ETag is what the next Reload compares with: a store
 	// may spell the one it returns on reads differently.
-	etag := s.ETag
-	if etag == "" {
-		etag = info.ETag
+	if s.ETag != "" {
+		p.etag = s.ETag
 	}
-	return parsedSource{etag: etag, doc: doc, problems: problems}
-}
-
-// Body returns the Markdown body of d, reading it from the store.
-func (l *Loader) Body(ctx context.Context, d *content.Doc) ([]byte, error) {
-	if d.Body != nil {
-		return d.Body, nil
-	}
-	full, err := l.full(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	return full.Body, nil
-}
-
-// Lead returns the Markdown of d's lead (see content.Doc.Lead), reading
-// the source when d came from the index snapshot.
-func (l *Loader) Lead(ctx context.Context, d *content.Doc) ([]byte, error) {
-	if d.Lead != nil || d.Kind != content.KindPost {
-		return d.Lead, nil
-	}
-	full, err := l.full(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	return full.Lead, nil
-}
-
-// full parses d's source again, body included. The source comes from
-// memory when the version d was indexed from is there; if the store cannot
-// be reached, an older version in memory is better than no page.
-func (l *Loader) full(ctx context.Context, d *content.Doc) (*content.Doc, error) {
-	data, etag, cached := l.sources.get(d.Key)
-	if !cached || etag != d.ETag {
-		fetched, info, err := l.src.Read(ctx, d.Key)
-		switch {
-		case err == nil:
-			data = fetched
-			l.sources.put(d.Key, info.ETag, data)
-		case cached && errors.Is(err, store.ErrUnavailable):
-			l.log.Warn("store unreachable; showing the last version read", "key", d.Key, "err", err)
-		default:
-			return nil, fmt.Errorf("read %s: %w", d.Key, err)
-		}
-	}
-	fresh, problems := content.Parse(d.Key, d.Kind, data, l.location())
-	if fresh == nil {
-		return nil, fmt.Errorf("%s: %s", d.Key, problems[0].Message)
-	}
-	if fresh.Lead == nil {
-		fresh.Lead = []byte{} // known to be empty: do not read again
-	}
-	return fresh, nil
+	return p
 }
 
 // location is the zone of the current snapshot. Body and Lead run in

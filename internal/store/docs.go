@@ -34,16 +34,44 @@ func (s *Store) Create(ctx context.Context, key string, src []byte) (ObjectInfo,
 // update fails with ErrConflict, and the text that could not be saved is
 // kept as a revision too, so that neither writer's words are lost.
 func (s *Store) Update(ctx context.Context, key string, src []byte, ifMatch string) (ObjectInfo, error) {
-	if err := s.checkSourceKey(key); err != nil {
+	if err := s.checkUpdate(key, ifMatch); err != nil {
 		return ObjectInfo{}, err
 	}
-	if ifMatch == "" {
-		return ObjectInfo{}, fmt.Errorf("update %s: the version being replaced must be given", key)
+	prev, info, err := s.b.ReadAll(ctx, key)
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("update %s: %w", key, err)
 	}
-	if err := s.keepRevision(ctx, key, ifMatch); err != nil {
-		if errors.Is(err, ErrConflict) {
-			s.keepText(ctx, key, src, "unsaved")
-		}
+	if info.ETag != ifMatch {
+		s.keepText(ctx, key, src, "unsaved")
+		return ObjectInfo{}, fmt.Errorf("update %s: %w", key, ErrConflict)
+	}
+	return s.replace(ctx, key, prev, src, ifMatch)
+}
+
+// Replace is Update for a writer that holds the version it replaces:
+// prev is that version's text and ifMatch its ETag. prev is kept as the
+// revision without reading the file again; the write itself is still a
+// compare-and-swap, so a version saved by someone else since is never
+// overwritten (the write fails with ErrConflict and src is kept).
+func (s *Store) Replace(ctx context.Context, key string, prev, src []byte, ifMatch string) (ObjectInfo, error) {
+	if err := s.checkUpdate(key, ifMatch); err != nil {
+		return ObjectInfo{}, err
+	}
+	return s.replace(ctx, key, prev, src, ifMatch)
+}
+
+func (s *Store) checkUpdate(key, ifMatch string) error {
+	if err := s.checkSourceKey(key); err != nil {
+		return err
+	}
+	if ifMatch == "" {
+		return fmt.Errorf("update %s: the version being replaced must be given", key)
+	}
+	return nil
+}
+
+func (s *Store) replace(ctx context.Context, key string, prev, src []byte, ifMatch string) (ObjectInfo, error) {
+	if err := s.keepText(ctx, key, prev, ""); err != nil {
 		return ObjectInfo{}, err
 	}
 	info, err := s.b.Write(ctx, key, src, WriteOptions{ContentType: markdownType, IfMatch: ifMatch})
@@ -184,19 +212,6 @@ func (s *Store) KeepDraft(ctx context.Context, key string, text []byte) error {
 
 // keptDrafts is how many autosaves of a file are kept.
 const keptDrafts = 10
-
-// keepRevision copies the current version of key, which must be ifMatch,
-// into its revisions.
-func (s *Store) keepRevision(ctx context.Context, key, ifMatch string) error {
-	data, info, err := s.b.ReadAll(ctx, key)
-	if err != nil {
-		return fmt.Errorf("update %s: %w", key, err)
-	}
-	if info.ETag != ifMatch {
-		return fmt.Errorf("update %s: %w", key, ErrConflict)
-	}
-	return s.keepText(ctx, key, data, "")
-}
 
 // keepText writes text as a new revision of key. Names sort by time and
 // never collide: a random suffix and a create-only write see to that.

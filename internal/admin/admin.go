@@ -73,6 +73,7 @@ func New(o Options) (*Admin, error) {
 	}
 	if a.limiter == nil {
 		a.limiter = auth.NewLimiter(5, o.Store)
+		a.limiter.Now = o.Now
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)

@@ -349,4 +349,3 @@ func TestClientIP(t *testing.T) {
 		}
 	}
 }
-

@@ -129,6 +129,17 @@ func (l *Limiter) Reserve(ctx context.Context, ip, user, device string) (*Attemp
 		a.account = "device-" + hashID(device)
 	}
 	defer l.lock(a.address, a.account)()
+	// A look at the account first: an attempt it refuses then costs no
+	// write, however many addresses a name is attacked from.
+	if wait, err := l.peek(ctx, a.account, takeAccount); err != nil || wait > 0 {
+		if err == nil {
+			// Say when both will allow it.
+			var addressWait time.Duration
+			addressWait, err = l.peek(ctx, a.address, l.takeAddress)
+			wait = max(wait, addressWait)
+		}
+		return nil, wait, err
+	}
 	wait, err := l.update(ctx, a.address, l.takeAddress)
 	if err != nil || wait > 0 {
 		return nil, wait, err
@@ -250,6 +261,17 @@ func (l *Limiter) update(ctx context.Context, key string, f func(count, time.Tim
 	}
 	// Lost every race: others are trying this key hard right now.
 	return time.Second, nil
+}
+
+// peek is how long f would make an attempt on key wait, without
+// counting it.
+func (l *Limiter) peek(ctx context.Context, key string, f func(count, time.Time) (count, time.Duration)) (time.Duration, error) {
+	c, _, err := l.load(ctx, l.tracked(key))
+	if err != nil {
+		return 0, err
+	}
+	_, wait := f(c, l.now())
+	return wait, nil
 }
 
 // tracked is the key to count under. Kept in memory only, a full table

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -61,8 +64,8 @@ func TestLimiter(t *testing.T) {
 		what, ip, user string
 		want           time.Duration
 	}{
-		{"same IP and user", "192.0.2.1", "ada", 12 * time.Second}, // one attempt refills every 60s/5
-		{"same IP, another user", "192.0.2.1", "bob", 12 * time.Second},
+		{"same IP and user", "192.0.2.1", "ada", 15 * time.Second}, // until both allow it
+		{"same IP, another user", "192.0.2.1", "bob", 12 * time.Second}, // one attempt refills every 60s/5
 		{"another IP, same user", "198.51.100.7", "ada", 15 * time.Second}, // the first delay after five failures
 		{"same user in capitals", "198.51.100.7", "ADA", 15 * time.Second},
 		{"another IP and user", "198.51.100.7", "bob", 0},
@@ -346,6 +349,51 @@ func TestClientIP(t *testing.T) {
 		}
 		if got := ClientIP(r); got != tt.want {
 			t.Errorf("ClientIP(%q, X-Forwarded-For %q) = %q, want %q", tt.remote, tt.forwarded, got, tt.want)
+		}
+	}
+}
+
+// TestLimiterStoreCost: counts are stored as one small record per
+// address and per account, each saying when it expires, and an attempt
+// the account's delay refuses writes nothing, whatever its address.
+func TestLimiterStoreCost(t *testing.T) {
+	dir := t.TempDir()
+	clock := newTestClock()
+	l := clock.limiter(NewLimiter(5, openStore(t, dir)))
+	records := func() []string {
+		t.Helper()
+		names, _ := filepath.Glob(filepath.Join(dir, "_grail", "logins", "*.json"))
+		return names
+	}
+	for i := range 5 {
+		fail(t, l, fmt.Sprintf("203.0.113.%d", i), "ada")
+	}
+	if n := len(records()); n != 6 {
+		t.Fatalf("five addresses trying one name: %d records, want 6", n)
+	}
+	before := map[string]time.Time{}
+	for _, name := range records() {
+		data, err := os.ReadFile(name)
+		if err != nil || len(data) > 100 || !strings.Contains(string(data), `"expires":`) ||
+			strings.Contains(name, "ada") || strings.Contains(name, "203.0.113") {
+			t.Errorf("record %s: %s, %v", filepath.Base(name), data, err)
+		}
+		info, _ := os.Stat(name)
+		before[name] = info.ModTime()
+	}
+	clock.add(time.Second)
+	for i := range 20 {
+		if try(t, l, fmt.Sprintf("198.51.100.%d", i), "ada") == 0 {
+			t.Fatal("the delay let an attempt through")
+		}
+	}
+	after := records()
+	if len(after) != len(before) {
+		t.Errorf("refused attempts made %d records", len(after)-len(before))
+	}
+	for _, name := range after {
+		if info, _ := os.Stat(name); !info.ModTime().Equal(before[name]) {
+			t.Errorf("a refused attempt rewrote %s", filepath.Base(name))
 		}
 	}
 }

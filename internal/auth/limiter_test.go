@@ -64,8 +64,8 @@ func TestLimiter(t *testing.T) {
 		what, ip, user string
 		want           time.Duration
 	}{
-		{"same IP and user", "192.0.2.1", "ada", 15 * time.Second}, // until both allow it
-		{"same IP, another user", "192.0.2.1", "bob", 12 * time.Second}, // one attempt refills every 60s/5
+		{"same IP and user", "192.0.2.1", "ada", 15 * time.Second},         // until both allow it
+		{"same IP, another user", "192.0.2.1", "bob", 12 * time.Second},    // one attempt refills every 60s/5
 		{"another IP, same user", "198.51.100.7", "ada", 15 * time.Second}, // the first delay after five failures
 		{"same user in capitals", "198.51.100.7", "ADA", 15 * time.Second},
 		{"another IP and user", "198.51.100.7", "bob", 0},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grailblog/grail/internal/s3test"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -395,5 +396,27 @@ func TestLimiterStoreCost(t *testing.T) {
 		if info, _ := os.Stat(name); !info.ModTime().Equal(before[name]) {
 			t.Errorf("a refused attempt rewrote %s", filepath.Base(name))
 		}
+	}
+}
+
+// TestLimiterSharedOnS3: two servers on one bucket, guesses arriving at
+// both at once: together they check no more passwords than the limit.
+func TestLimiterSharedOnS3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs the S3 server")
+	}
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
+	clock := newTestClock()
+	servers := []*Limiter{
+		clock.limiter(NewLimiter(5, openStore(t, srv.BucketURL()))),
+		clock.limiter(NewLimiter(5, openStore(t, srv.BucketURL()))),
+	}
+	first := attack(t, servers, 30, "192.0.2.1")
+	if first > 5 || first == 0 {
+		t.Errorf("30 guesses at once from one address on two servers: %d passwords checked, limit 5", first)
+	}
+	if more := attack(t, servers, 30, ""); first+more > 5 {
+		t.Errorf("30 more guesses at the same name from new addresses: %d more passwords checked, five failures in all before the delay", more)
 	}
 }

@@ -26,7 +26,8 @@ type Options struct {
 	Loader   *site.Loader
 	Users    *auth.Users
 	Sessions *auth.Sessions
-	// Limiter limits failed logins (nil: five a minute per address and name).
+	// Limiter limits login attempts (nil: five a minute per address, and
+	// growing delays per account, counted in Store).
 	Limiter *auth.Limiter
 	Log     *slog.Logger
 	// MaxUpload is the largest file an author may upload (default 10 MiB).
@@ -71,7 +72,8 @@ func New(o Options) (*Admin, error) {
 		pages:    pg,
 	}
 	if a.limiter == nil {
-		a.limiter = auth.NewLimiter(5)
+		a.limiter = auth.NewLimiter(5, o.Store)
+		a.limiter.Now = o.Now
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -92,6 +94,7 @@ func (a *Admin) routes() {
 	m.HandleFunc("GET /admin/login", a.loginForm)
 	m.HandleFunc("POST /admin/login", a.login)
 	m.HandleFunc("POST /admin/logout", a.post(smallForm, a.logout))
+	m.HandleFunc("POST /admin/logout/everywhere", a.post(smallForm, a.logoutEverywhere))
 
 	m.HandleFunc("GET /admin", a.get(a.dashboard))
 	m.HandleFunc("GET /admin/{$}", func(w http.ResponseWriter, r *http.Request) {

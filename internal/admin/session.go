@@ -107,7 +107,8 @@ func (a *Admin) post(kind formKind, h postHandler) http.HandlerFunc {
 }
 
 // session is the request's login: a valid cookie of a user who still
-// exists and has not changed password since (which ends older sessions).
+// exists, for a session not ended since (by logging out of it, logging
+// out everywhere or changing the password).
 func (a *Admin) session(r *http.Request) (auth.Session, bool) {
 	sess, ok := a.sessions.Get(r)
 	if !ok {

@@ -1,20 +1,30 @@
 // Package auth is the writer's side of grail's security: accounts with
-// argon2id password hashes (kept in the store), signed stateless session
-// cookies with a CSRF token, and a limit on failed logins.
+// argon2id password hashes (kept in the store), signed session cookies
+// with a CSRF token that logging out ends on every server, device cookies
+// for browsers that have logged in before, and limits on login attempts
+// shared through the store.
 //
-// A login handler checks the limiter first, then the password:
+// A login handler counts the attempt first, then checks the password:
 //
-//	if wait := limiter.Check(ip, name); wait > 0 { … 429 with Retry-After … }
+//	device := sessions.Device(r, name)      // "" for a browser new to name
+//	attempt, wait, err := limiter.Reserve(ctx, ip, name, device)
+//	if wait > 0 { … 429 with Retry-After … }
 //	ok, err := users.Verify(ctx, name, password)
-//	if !ok { limiter.Fail(ip, name); … }
-//	limiter.Succeed(ip, name)
+//	if !ok { … 401 (the attempt stays counted) … }
+//	attempt.Succeeded(ctx)
 //	sess, err := sessions.Start(w, r, name)
+//	sessions.RememberDevice(w, r, name, device)
 //
-// and every request to the writer's pages:
+// every request to the writer's pages:
 //
 //	sess, ok := sessions.Get(r)             // signed, unexpired cookie
-//	ok, err = users.Valid(ctx, sess)        // user still there, password unchanged
+//	ok, err = users.Valid(ctx, sess)        // user still there, session not ended
 //	if r.Method != "GET" && r.Method != "HEAD" && !sess.ValidCSRF(r) { … 403 … }
+//
+// and logging out:
+//
+//	users.EndSession(ctx, sess)             // or EndAllSessions(ctx, sess.User)
+//	sessions.End(w, r)
 package auth
 
 import (

@@ -1,66 +1,107 @@
 package auth
 
 import (
-	"math"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"hash/maphash"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/grailblog/grail/internal/store"
 )
 
-// Limiter slows down password guessing. It counts failed logins in two
-// token buckets per attempt, one for the client's IP address and one for
-// the user name tried; either running dry refuses logins until it refills.
-// The IP bucket stops one client trying many names, the name bucket many
-// clients trying one name.
+// Limiter slows down password guessing. Every login attempt is counted
+// before its password is checked (Reserve), in two places:
 //
-// It lives in memory. Each server, and on AWS Lambda each warm instance,
-// counts on its own, so the limit across a fleet is perMinute times the
-// number of instances; it still turns an online attack from millions of
-// guesses into a trickle.
+//   - the client's address, a token bucket of perMinute attempts a
+//     minute: it stops one client trying many names;
+//   - the account, with growing delays: after five failures in a row
+//     each further attempt for that name must wait 15 s, then 30 s, 1 min
+//     and so on up to 15 min. It stops many clients trying one name
+//     without letting them lock its owner out for good: a browser that
+//     has logged in as that name before (a device cookie) is counted in a
+//     bucket of its own instead.
+//
+// Counting before checking is what makes the limit hold when attempts
+// arrive together: the slow password check never runs for more attempts
+// than the limit allows. A successful login gives back its address's
+// attempt and clears the account's (or device's) failures.
+//
+// With a store the counts live there (_grail/logins/), written with
+// compare-and-swap, so that every server and every Lambda instance shares
+// one allowance. Reads are cached for a moment; a write from a stale read
+// fails and is retried from a fresh one, so the cache never lets an
+// attempt through that the shared count would refuse.
 type Limiter struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
 	perMinute int
+	st        *store.Store // nil: counts kept in memory only
+
 	mu        sync.Mutex
-	ips       buckets
-	users     buckets
+	counts    map[string]*cachedCount
+	version   uint64 // etags of counts kept in memory only
 	lastSweep time.Time
+
+	// locks serialise this server's attempts on one key, so that they do
+	// not race each other to the store.
+	locks [64]sync.Mutex
+	seed  maphash.Seed
 }
 
 const (
-	// maxTracked bounds each kind of bucket (IPs, names), so that an
-	// attacker inventing names or addresses cannot exhaust memory.
+	// maxTracked bounds the counts kept in memory, so that an attacker
+	// inventing names or addresses cannot exhaust it.
 	maxTracked = 10_000
 	sweepEvery = 10 * time.Second
+	// cacheFor is how long a count read from the store is trusted for
+	// refusing an attempt without reading it again.
+	cacheFor = 2 * time.Second
+	// freeFailures is how many failures in a row an account (or device)
+	// may have before each further attempt is delayed.
+	freeFailures = 5
+	firstDelay   = 15 * time.Second
+	maxDelay     = 15 * time.Minute
+	// forgetAfter: an account's failures are forgotten this long after
+	// the last one.
+	forgetAfter = 24 * time.Hour
+	// maxTries bounds the compare-and-swap retries of one count.
+	maxTries = 5
 )
 
-// buckets are the token buckets of one kind, by key.
-type buckets struct {
-	m map[string]*rate.Limiter
-	// overflow is shared by new keys while m is full, so that flooding
-	// the table makes newcomers share one small allowance rather than
-	// letting them go uncounted.
-	overflow *rate.Limiter
+// count is the state of one key, as stored (JSON) and cached.
+type count struct {
+	// Failures in a row and the time of the last (accounts, devices).
+	Failures int   `json:"failures,omitempty"`
+	Last     int64 `json:"last,omitempty"` // Unix ms
+	// Full is when an address's bucket is full again (Unix ms): each
+	// attempt moves it on by one interval.
+	Full int64 `json:"full,omitempty"`
+	// Expires is when the record stops meaning anything (Unix ms).
+	Expires int64 `json:"expires"`
 }
 
-// NewLimiter allows perMinute failed logins a minute (at least 1) per
-// client IP and per user name, in a burst or spread out.
-func NewLimiter(perMinute int) *Limiter {
-	perMinute = max(perMinute, 1)
-	l := &Limiter{perMinute: perMinute}
-	l.ips = buckets{m: map[string]*rate.Limiter{}, overflow: l.newBucket()}
-	l.users = buckets{m: map[string]*rate.Limiter{}, overflow: l.newBucket()}
-	return l
+type cachedCount struct {
+	c    count
+	etag string
+	read time.Time
 }
 
-func (l *Limiter) newBucket() *rate.Limiter {
-	return rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)
+// NewLimiter allows perMinute login attempts a minute (at least 1) per
+// client address, and five failures in a row per account before delays.
+// With st the counts are shared by every server on that store; with nil
+// they are kept in memory.
+func NewLimiter(perMinute int, st *store.Store) *Limiter {
+	return &Limiter{perMinute: max(perMinute, 1), st: st, counts: map[string]*cachedCount{}, seed: maphash.MakeSeed()}
 }
 
 func (l *Limiter) now() time.Time {
@@ -70,84 +111,278 @@ func (l *Limiter) now() time.Time {
 	return time.Now()
 }
 
-// Check returns how long to wait before a login for user from ip may be
-// tried, 0 if it may be tried now. It does not count an attempt.
-func (l *Limiter) Check(ip, user string) (retryAfter time.Duration) {
+// Attempt is a login attempt that has been counted. Tell it when the
+// password was right; a wrong one needs nothing more.
+type Attempt struct {
+	l                *Limiter
+	address, account string
+}
+
+// Reserve counts one login attempt for user from ip, before its password
+// is checked, or returns how long to wait (rounded up to whole seconds)
+// if it may not be tried now. device is the id of a valid device cookie
+// for user ("" for none); its attempts are counted apart from the
+// account's.
+func (l *Limiter) Reserve(ctx context.Context, ip, user, device string) (*Attempt, time.Duration, error) {
+	a := &Attempt{l: l, address: "ip-" + hashID(ipKey(ip)), account: "user-" + hashID(userKey(user))}
+	if device != "" {
+		a.account = "device-" + hashID(device)
+	}
+	defer l.lock(a.address, a.account)()
+	// A look at the account first: an attempt it refuses then costs no
+	// write, however many addresses a name is attacked from.
+	if wait, err := l.peek(ctx, a.account, takeAccount); err != nil || wait > 0 {
+		if err == nil {
+			// Say when both will allow it.
+			var addressWait time.Duration
+			addressWait, err = l.peek(ctx, a.address, l.takeAddress)
+			wait = max(wait, addressWait)
+		}
+		return nil, wait, err
+	}
+	wait, err := l.update(ctx, a.address, l.takeAddress)
+	if err != nil || wait > 0 {
+		return nil, wait, err
+	}
+	wait, err = l.update(ctx, a.account, takeAccount)
+	if err != nil || wait > 0 {
+		// The address's attempt was not made after all.
+		_, giveErr := l.update(ctx, a.address, l.giveAddress)
+		return nil, wait, errors.Join(err, giveErr)
+	}
+	return a, 0, nil
+}
+
+// Succeeded records that the attempt's password was right: the address
+// gets its attempt back (its other attempts stay counted, or an attacker
+// with one account could reset them between guesses at another) and the
+// account's or device's failures are forgotten.
+func (a *Attempt) Succeeded(ctx context.Context) error {
+	l := a.l
+	defer l.lock(a.address, a.account)()
+	if _, err := l.update(ctx, a.address, l.giveAddress); err != nil {
+		return err
+	}
+	_, err := l.update(ctx, a.account, func(count, time.Time) (count, time.Duration) { return count{}, 0 })
+	return err
+}
+
+// lock takes the locks of two keys, in a fixed order.
+func (l *Limiter) lock(a, b string) (unlock func()) {
+	i, j := maphash.String(l.seed, a)%uint64(len(l.locks)), maphash.String(l.seed, b)%uint64(len(l.locks))
+	if i > j {
+		i, j = j, i
+	}
+	l.locks[i].Lock()
+	if j != i {
+		l.locks[j].Lock()
+	}
+	return func() {
+		if j != i {
+			l.locks[j].Unlock()
+		}
+		l.locks[i].Unlock()
+	}
+}
+
+// interval is the time an address's bucket takes to regain one attempt.
+func (l *Limiter) interval() int64 { return int64(time.Minute/time.Millisecond) / int64(l.perMinute) }
+
+// takeAddress is the address's token bucket (as a generic cell rate
+// algorithm: one timestamp says how full it is).
+func (l *Limiter) takeAddress(c count, now time.Time) (count, time.Duration) {
+	ms, t := now.UnixMilli(), l.interval()
+	next := max(c.Full, ms) + t
+	if over := next - int64(l.perMinute)*t - ms; over > 0 {
+		return c, roundUp(time.Duration(over) * time.Millisecond)
+	}
+	return count{Full: next, Expires: next}, 0
+}
+
+// giveAddress returns one attempt to the address's bucket.
+func (l *Limiter) giveAddress(c count, now time.Time) (count, time.Duration) {
+	if c.Full <= now.UnixMilli() {
+		return c, 0
+	}
+	c.Full -= l.interval()
+	c.Expires = c.Full
+	return c, 0
+}
+
+// takeAccount counts a failure in advance, once the delay the earlier
+// ones call for has passed.
+func takeAccount(c count, now time.Time) (count, time.Duration) {
+	ms := now.UnixMilli()
+	if c.Expires <= ms {
+		c = count{}
+	}
+	if c.Failures >= freeFailures {
+		if wait := c.Last + delay(c.Failures).Milliseconds() - ms; wait > 0 {
+			return c, roundUp(time.Duration(wait) * time.Millisecond)
+		}
+	}
+	return count{Failures: c.Failures + 1, Last: ms, Expires: ms + forgetAfter.Milliseconds()}, 0
+}
+
+// delay is how long after its last failure an account with failures in a
+// row may be tried again: nothing for the first few, then doubling.
+func delay(failures int) time.Duration {
+	if failures < freeFailures {
+		return 0
+	}
+	d := firstDelay << min(failures-freeFailures, 10)
+	return min(d, maxDelay)
+}
+
+// roundUp rounds a wait up to whole seconds, for a Retry-After header.
+func roundUp(d time.Duration) time.Duration {
+	return max((d+time.Second-1)/time.Second*time.Second, time.Second)
+}
+
+// update applies f to key's count and stores the result, retrying from a
+// fresh read when another server (or goroutine) wrote it first. A
+// positive wait from f means the attempt is refused and nothing is
+// written.
+func (l *Limiter) update(ctx context.Context, key string, f func(count, time.Time) (count, time.Duration)) (time.Duration, error) {
+	key = l.tracked(key)
+	for range maxTries {
+		c, etag, err := l.load(ctx, key)
+		if err != nil {
+			return 0, err
+		}
+		next, wait := f(c, l.now())
+		if wait > 0 || next == c {
+			return wait, nil
+		}
+		err = l.save(ctx, key, next, etag)
+		if !errors.Is(err, store.ErrConflict) {
+			return 0, err
+		}
+	}
+	// Lost every race: others are trying this key hard right now.
+	return time.Second, nil
+}
+
+// peek is how long f would make an attempt on key wait, without
+// counting it.
+func (l *Limiter) peek(ctx context.Context, key string, f func(count, time.Time) (count, time.Duration)) (time.Duration, error) {
+	c, _, err := l.load(ctx, l.tracked(key))
+	if err != nil {
+		return 0, err
+	}
+	_, wait := f(c, l.now())
+	return wait, nil
+}
+
+// tracked is the key to count under. Kept in memory only, a full table
+// sends new keys to one shared count per kind, so that flooding it makes
+// newcomers share one small allowance rather than go uncounted.
+func (l *Limiter) tracked(key string) string {
+	if l.st != nil {
+		return key
+	}
+	// Room is kept for the shared counts of the three kinds of key
+	// (ip, user, device).
+	const room = maxTracked - 3
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if _, ok := l.counts[key]; !ok && len(l.counts) >= room {
+		l.sweep(l.now())
+	}
+	if _, ok := l.counts[key]; ok || len(l.counts) < room {
+		return key
+	}
+	kind, _, _ := strings.Cut(key, "-")
+	return kind + "-overflow"
+}
+
+// load returns key's count and version, from memory while it is fresh.
+func (l *Limiter) load(ctx context.Context, key string) (count, string, error) {
 	now := l.now()
-	return max(wait(l.ips.get(ipKey(ip)), now), wait(l.users.get(userKey(user)), now))
+	l.mu.Lock()
+	e := l.counts[key]
+	l.mu.Unlock()
+	if e != nil && (l.st == nil || now.Sub(e.read) < cacheFor) {
+		return e.c, e.etag, nil
+	}
+	if l.st == nil {
+		return count{}, "", nil
+	}
+	data, info, err := l.st.ReadLoginRecord(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return count{}, "", nil
+	}
+	if err != nil {
+		return count{}, "", err
+	}
+	var c count
+	// A damaged record counts as empty; the next write replaces it.
+	_ = json.Unmarshal(data, &c)
+	l.remember(key, &cachedCount{c: c, etag: info.ETag, read: now})
+	return c, info.ETag, nil
 }
 
-// Fail counts one failed login.
-func (l *Limiter) Fail(ip, user string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// save writes key's count if it is still at version etag ("": absent),
+// or fails with store.ErrConflict.
+func (l *Limiter) save(ctx context.Context, key string, c count, etag string) error {
 	now := l.now()
-	if now.Sub(l.lastSweep) >= sweepEvery {
-		l.ips.sweep(now, l.perMinute)
-		l.users.sweep(now, l.perMinute)
-		l.lastSweep = now
+	if l.st == nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if e := l.counts[key]; e == nil && etag != "" || e != nil && e.etag != etag {
+			return store.ErrConflict
+		}
+		l.version++
+		l.counts[key] = &cachedCount{c: c, etag: strconv.FormatUint(l.version, 10)}
+		l.sweep(now)
+		return nil
 	}
-	l.bucket(&l.ips, ipKey(ip)).AllowN(now, 1)
-	l.bucket(&l.users, userKey(user)).AllowN(now, 1)
-}
-
-// Succeed forgets the failures counted against user, so that the writer's
-// own typos do not pile up. The IP's count stays: otherwise an attacker
-// with one account could reset it between guesses at another.
-func (l *Limiter) Succeed(ip, user string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.users.m, userKey(user))
-}
-
-// get returns key's bucket: its own, the shared overflow while the table
-// is full, or nil for a key with no failures counted.
-func (b *buckets) get(key string) *rate.Limiter {
-	if lim, ok := b.m[key]; ok {
-		return lim
+	data, err := json.Marshal(c)
+	if err != nil {
+		return err
 	}
-	if len(b.m) >= maxTracked {
-		return b.overflow
+	info, err := l.st.WriteLoginRecord(ctx, key, data, etag)
+	if err != nil {
+		l.mu.Lock()
+		delete(l.counts, key)
+		l.mu.Unlock()
+		return err
 	}
+	l.remember(key, &cachedCount{c: c, etag: info.ETag, read: now})
 	return nil
 }
 
-// bucket returns key's bucket in b, making it if need be.
-func (l *Limiter) bucket(b *buckets, key string) *rate.Limiter {
-	if lim := b.get(key); lim != nil {
-		return lim
+// remember caches a count read from or written to the store, unless the
+// cache is full of fresh counts.
+func (l *Limiter) remember(key string, e *cachedCount) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(e.read)
+	if _, ok := l.counts[key]; ok || len(l.counts) < maxTracked {
+		l.counts[key] = e
 	}
-	lim := l.newBucket()
-	b.m[key] = lim
-	return lim
 }
 
-// sweep forgets full buckets: a key that has had time to refill is the
-// same as a key never seen.
-func (b *buckets) sweep(now time.Time, burst int) {
-	for k, lim := range b.m {
-		if lim.TokensAt(now) >= float64(burst) {
-			delete(b.m, k)
+// sweep forgets counts that no longer mean anything (and, from a store,
+// those too old to trust). Call with l.mu held.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < sweepEvery {
+		return
+	}
+	l.lastSweep = now
+	ms := now.UnixMilli()
+	for k, e := range l.counts {
+		if e.c.Expires <= ms || l.st != nil && now.Sub(e.read) >= cacheFor {
+			delete(l.counts, k)
 		}
 	}
 }
 
-// wait is how long until lim has a token, rounded up to whole seconds
-// for a Retry-After header.
-func wait(lim *rate.Limiter, now time.Time) time.Duration {
-	if lim == nil {
-		return 0
-	}
-	missing := 1 - lim.TokensAt(now)
-	if missing <= 0 {
-		return 0
-	}
-	// The tolerance keeps float rounding (12.000000001 s) from adding a
-	// second.
-	secs := math.Ceil(missing/float64(lim.Limit()) - 1e-6)
-	return time.Duration(max(secs, 1)) * time.Second
+// hashID names a key in the store without keeping the address or name
+// itself there (and whatever characters it has).
+func hashID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
 }
 
 // ipKey groups IPv6 addresses by /64, the block one customer usually
@@ -166,16 +401,15 @@ func ipKey(ip string) string {
 }
 
 // userKey folds case (names are lower case, so "Ada" is a guess at
-// "ada") and caps the length of what an attacker can make us store.
+// "ada") and caps the length of what an attacker can make us hash.
 func userKey(user string) string {
 	return strings.ToLower(truncate(user))
 }
 
-// truncate caps a key's length, copying so that the map does not keep a
-// huge request string alive through a short slice of it.
+// truncate caps a key's length.
 func truncate(s string) string {
 	if len(s) > maxNameLen {
-		return strings.Clone(s[:maxNameLen])
+		return s[:maxNameLen]
 	}
 	return s
 }

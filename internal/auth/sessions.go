@@ -20,10 +20,14 @@ import (
 	"github.com/grailblog/grail/internal/store"
 )
 
-// Session is a signed, stateless login: it works across restarts and
-// servers, because all it needs is the site's session key.
+// Session is a signed login: it works across restarts and servers,
+// because all it needs is the site's session key. What can end it early
+// (a logout, "log out everywhere", a password change) is kept with the
+// account, which Users.Valid checks.
 type Session struct {
 	User string
+	// ID names the session, so that logging out can end this one alone.
+	ID   string
 	CSRF string // token every state-changing request must carry
 	// Expires is when the cookie stops being valid; Issued when it was
 	// made (to the millisecond), which Users.Valid compares with the
@@ -46,6 +50,8 @@ const (
 	maxCookieLen = 1024
 )
 
+var errNotLoaded = errors.New("the session key is not loaded")
+
 // Sessions issues and checks session cookies, signed with HMAC-SHA256
 // under a key derived from the store's secret (_grail/secret). Deleting
 // that secret and calling Reload on every server ends every session.
@@ -63,15 +69,18 @@ type Sessions struct {
 	key atomic.Pointer[sessionKey]
 }
 
-// sessionKey is the HMAC key and the version of the secret it came from.
+// sessionKey holds the HMAC keys of session and device cookies and the
+// version of the secret they came from.
 type sessionKey struct {
-	mac  []byte
-	etag string
+	mac    []byte
+	device []byte
+	etag   string
 }
 
 // payload is what a cookie carries, before its signature.
 type payload struct {
 	User    string `json:"u"`
+	ID      string `json:"s"`
 	CSRF    string `json:"c"`
 	Expires int64  `json:"e"` // Unix milliseconds
 	Issued  int64  `json:"i"` // Unix milliseconds
@@ -115,7 +124,11 @@ func (s *Sessions) refresh(ctx context.Context, force bool) error {
 	if err != nil {
 		return fmt.Errorf("derive the session key: %w", err)
 	}
-	s.key.Store(&sessionKey{mac: mac, etag: info.ETag})
+	device, err := hkdf.Key(sha256.New, secret, nil, deviceLabel, sha256.Size)
+	if err != nil {
+		return fmt.Errorf("derive the device key: %w", err)
+	}
+	s.key.Store(&sessionKey{mac: mac, device: device, etag: info.ETag})
 	return nil
 }
 
@@ -137,18 +150,17 @@ func (s *Sessions) maxAge() time.Duration {
 func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, user string) (Session, error) {
 	k := s.key.Load()
 	if k == nil {
-		return Session{}, errors.New("start a session: the session key is not loaded")
+		return Session{}, fmt.Errorf("start a session: %w", errNotLoaded)
 	}
 	if err := CheckName(user); err != nil {
 		return Session{}, fmt.Errorf("start a session: %w", err)
 	}
 	now := s.now()
-	p := payload{User: user, CSRF: newToken(), Issued: now.UnixMilli(), Expires: now.Add(s.maxAge()).UnixMilli()}
-	data, err := json.Marshal(p)
+	p := payload{User: user, ID: newID(), CSRF: newToken(), Issued: now.UnixMilli(), Expires: now.Add(s.maxAge()).UnixMilli()}
+	value, err := seal(k.mac, p)
 	if err != nil {
 		return Session{}, err
 	}
-	value := b64url.EncodeToString(data) + "." + b64url.EncodeToString(sign(k, data))
 	http.SetCookie(w, s.cookie(r, value, int(s.maxAge()/time.Second)))
 	return p.session(), nil
 }
@@ -170,9 +182,9 @@ func (s *Sessions) Get(r *http.Request) (Session, bool) {
 	return Session{}, false
 }
 
-// End logs out: it tells the browser to drop the cookie. The cookie
-// itself stays valid until it expires (or the key is rotated); a stolen
-// copy is ended by Users.Valid after a password change.
+// End tells the browser to drop the session cookie. That alone does not
+// end the session: Users.EndSession (or EndAllSessions) does, for every
+// copy of the cookie.
 func (s *Sessions) End(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, s.cookie(r, "", -1))
 }
@@ -214,22 +226,10 @@ func (s *Sessions) isHTTPS(r *http.Request) bool {
 	return s.TrustForwardedProto && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// check verifies a cookie value: base64url(payload) "." base64url(HMAC).
+// check verifies a session cookie's value.
 func (s *Sessions) check(k *sessionKey, value string) (Session, bool) {
-	if len(value) > maxCookieLen {
-		return Session{}, false
-	}
-	enc, sigEnc, ok := strings.Cut(value, ".")
-	if !ok {
-		return Session{}, false
-	}
-	data, err1 := b64urlStrict.DecodeString(enc)
-	sig, err2 := b64urlStrict.DecodeString(sigEnc)
-	if err1 != nil || err2 != nil || !hmac.Equal(sig, sign(k, data)) {
-		return Session{}, false
-	}
 	var p payload
-	if err := json.Unmarshal(data, &p); err != nil || p.User == "" || p.CSRF == "" {
+	if !unseal(k.mac, value, &p) || p.User == "" || p.ID == "" || p.CSRF == "" {
 		return Session{}, false
 	}
 	if s.now().UnixMilli() >= p.Expires {
@@ -239,7 +239,34 @@ func (s *Sessions) check(k *sessionKey, value string) (Session, bool) {
 }
 
 func (p payload) session() Session {
-	return Session{User: p.User, CSRF: p.CSRF, Expires: time.UnixMilli(p.Expires), Issued: time.UnixMilli(p.Issued)}
+	return Session{User: p.User, ID: p.ID, CSRF: p.CSRF, Expires: time.UnixMilli(p.Expires), Issued: time.UnixMilli(p.Issued)}
+}
+
+// seal encodes v as a signed cookie value: base64url(JSON) "."
+// base64url(HMAC-SHA256 under key).
+func seal(key []byte, v any) (string, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return b64url.EncodeToString(data) + "." + b64url.EncodeToString(sign(key, data)), nil
+}
+
+// unseal checks a value made by seal under key and decodes it into v.
+func unseal(key []byte, value string, v any) bool {
+	if len(value) > maxCookieLen {
+		return false
+	}
+	enc, sigEnc, ok := strings.Cut(value, ".")
+	if !ok {
+		return false
+	}
+	data, err1 := b64urlStrict.DecodeString(enc)
+	sig, err2 := b64urlStrict.DecodeString(sigEnc)
+	if err1 != nil || err2 != nil || !hmac.Equal(sig, sign(key, data)) {
+		return false
+	}
+	return json.Unmarshal(data, v) == nil
 }
 
 var (
@@ -249,15 +276,21 @@ var (
 	b64urlStrict = b64url.Strict()
 )
 
-func sign(k *sessionKey, data []byte) []byte {
-	m := hmac.New(sha256.New, k.mac)
+func sign(key, data []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write(data)
 	return m.Sum(nil)
 }
 
 // newToken returns 32 random bytes, base64url-encoded.
-func newToken() string {
-	b := make([]byte, 32)
+func newToken() string { return randomString(32) }
+
+// newID returns 16 random bytes, base64url-encoded: enough that ids never
+// repeat, short enough to keep a list of ended ones.
+func newID() string { return randomString(16) }
+
+func randomString(n int) string {
+	b := make([]byte, n)
 	rand.Read(b)
 	return b64url.EncodeToString(b)
 }

@@ -71,6 +71,9 @@ func TestStartAndGet(t *testing.T) {
 	if other.CSRF == sess.CSRF {
 		t.Error("two sessions have one CSRF token")
 	}
+	if sess.ID == "" || other.ID == sess.ID || sess.ID == sess.CSRF {
+		t.Errorf("session ids %q and %q: want two, unlike the CSRF token", sess.ID, other.ID)
+	}
 	// A cookie of the same name set by a neighbouring site comes first.
 	r := httptest.NewRequest("GET", "http://blog.example/admin/", nil)
 	r.Header.Set("Cookie", "session=planted.value; session="+cookie.Value)
@@ -115,7 +118,7 @@ func TestInvalidCookies(t *testing.T) {
 	// Correctly signed, but not a usable session.
 	signed := func(p map[string]any) string {
 		data, _ := json.Marshal(p)
-		return b64url.EncodeToString(data) + "." + b64url.EncodeToString(sign(s.key.Load(), data))
+		return b64url.EncodeToString(data) + "." + b64url.EncodeToString(sign(s.key.Load().mac, data))
 	}
 	future := clock.Add(time.Hour).UnixMilli()
 
@@ -135,16 +138,18 @@ func TestInvalidCookies(t *testing.T) {
 		{"padded base64", payload + "=." + sig},
 		{"signed by another site", foreign.Value},
 		{"huge", strings.Repeat("A", 5000) + "." + sig},
-		{"signed without a user", signed(map[string]any{"c": "tok", "e": future})},
-		{"signed without a CSRF token", signed(map[string]any{"u": "ada", "e": future})},
-		{"signed without an expiry", signed(map[string]any{"u": "ada", "c": "tok"})},
+		{"signed without a user", signed(map[string]any{"s": "id", "c": "tok", "e": future})},
+		{"signed without a CSRF token", signed(map[string]any{"u": "ada", "s": "id", "e": future})},
+		{"signed without an expiry", signed(map[string]any{"u": "ada", "s": "id", "c": "tok"})},
+		// Cookies from before sessions had ids could not be logged out.
+		{"signed without an id", signed(map[string]any{"u": "ada", "c": "tok", "e": future})},
 	}
 	for _, tt := range tests {
 		if sess, ok := get(s, tt.value); ok {
 			t.Errorf("%s: accepted as %+v", tt.what, sess)
 		}
 	}
-	if _, ok := get(s, signed(map[string]any{"u": "ada", "c": "tok", "e": future})); !ok {
+	if _, ok := get(s, signed(map[string]any{"u": "ada", "s": "id", "c": "tok", "e": future})); !ok {
 		t.Error("the forging helper makes invalid cookies; the cases above prove nothing")
 	}
 

@@ -26,7 +26,19 @@ type record struct {
 	// Updated is when the password was last set. Sessions issued before
 	// it are no longer valid (see Valid).
 	Updated time.Time `json:"updated"`
+	// LoggedOut is when the user last logged out everywhere: sessions
+	// issued up to then are no longer valid.
+	LoggedOut time.Time `json:"loggedOut,omitzero"`
+	// Ended lists sessions ended one by one (logged out), by id, with
+	// when each would have expired anyway (Unix ms); an entry is dropped
+	// once that has passed.
+	Ended map[string]int64 `json:"ended,omitempty"`
 }
+
+// maxEnded bounds the list of ended sessions kept in a record, which is
+// read on every request to the writer's pages. Past it, logging out ends
+// all of the user's sessions.
+const maxEnded = 100
 
 // NewUsers returns the accounts kept in st.
 func NewUsers(st *store.Store) *Users { return &Users{st: st} }
@@ -76,16 +88,54 @@ func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 	if err != nil {
 		return err
 	}
-	// Compare-and-swap, so that the change never writes back a record
-	// someone else has just changed or removed. Losing to another password
-	// change means trying again: the last change wins, as it would on a
-	// single server.
+	err = u.change(ctx, name, func(rec *record) { rec.Hash, rec.Updated = hash, u.now().UTC() })
+	if err != nil {
+		return fmt.Errorf("change the password of %s: %w", name, err)
+	}
+	return nil
+}
+
+// EndSession logs sess out on every server: its cookie, and every copy
+// of it, is no longer Valid.
+func (u *Users) EndSession(ctx context.Context, sess Session) error {
+	err := u.change(ctx, sess.User, func(rec *record) {
+		now := u.now().UnixMilli()
+		for id, expires := range rec.Ended {
+			if expires <= now {
+				delete(rec.Ended, id)
+			}
+		}
+		if len(rec.Ended) >= maxEnded {
+			rec.LoggedOut, rec.Ended = u.now().UTC(), nil
+			return
+		}
+		if rec.Ended == nil {
+			rec.Ended = map[string]int64{}
+		}
+		rec.Ended[sess.ID] = sess.Expires.UnixMilli()
+	})
+	if errors.Is(err, ErrNoUser) {
+		return nil // removed meanwhile: nothing left to end
+	}
+	return err
+}
+
+// EndAllSessions logs name out everywhere: every session issued until
+// now, on any server, is no longer Valid.
+func (u *Users) EndAllSessions(ctx context.Context, name string) error {
+	return u.change(ctx, name, func(rec *record) { rec.LoggedOut, rec.Ended = u.now().UTC(), nil })
+}
+
+// change rewrites name's record with edit, by compare-and-swap, so that
+// a change never writes back a record someone else has just changed or
+// removed. Losing to another change means trying again on what it wrote.
+func (u *Users) change(ctx context.Context, name string, edit func(*record)) error {
 	for range 3 {
 		rec, etag, err := u.read(ctx, name)
 		if err != nil {
 			return err
 		}
-		rec.Hash, rec.Updated = hash, u.now().UTC()
+		edit(&rec)
 		data, err := json.Marshal(rec)
 		if err != nil {
 			return err
@@ -95,7 +145,7 @@ func (u *Users) SetPassword(ctx context.Context, name, password string) error {
 			return err
 		}
 	}
-	return fmt.Errorf("change the password of %s: %w", name, store.ErrConflict)
+	return store.ErrConflict
 }
 
 // Remove deletes an account.
@@ -147,10 +197,11 @@ func (u *Users) Verify(ctx context.Context, name, password string) (bool, error)
 	return ok && found, nil
 }
 
-// Valid reports whether sess's user still exists and has not changed
-// password since sess was issued. Sessions are stateless, so this is how
-// removing a user or changing a password ends their sessions: call it on
-// every request to the writer's pages (it costs one small read).
+// Valid reports whether sess's user still exists and sess has not been
+// ended: by a password change since it was issued, by logging out
+// everywhere, or by logging out of it. This is how those end sessions on
+// every server at once: call it on every request to the writer's pages
+// (it costs one small read).
 func (u *Users) Valid(ctx context.Context, sess Session) (bool, error) {
 	rec, _, err := u.read(ctx, sess.User)
 	if errors.Is(err, ErrNoUser) || errors.Is(err, ErrBadName) {
@@ -159,8 +210,12 @@ func (u *Users) Valid(ctx context.Context, sess Session) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// Session times are kept to the millisecond.
-	return !sess.Issued.Before(rec.Updated.Truncate(time.Millisecond)), nil
+	// Session times are kept to the millisecond. A session issued in the
+	// millisecond of a password change is the changer's new one; one
+	// issued in the millisecond of logging out everywhere is not.
+	_, ended := rec.Ended[sess.ID]
+	return !ended && !sess.Issued.Before(rec.Updated.Truncate(time.Millisecond)) &&
+		sess.Issued.After(rec.LoggedOut.Truncate(time.Millisecond)), nil
 }
 
 // read returns name's record and its version.

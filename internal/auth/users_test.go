@@ -313,3 +313,127 @@ func TestAddConcurrentlyOnS3(t *testing.T) {
 		}
 	}
 }
+
+// TestEndSession: logging out ends that session alone, on every server
+// sharing the site.
+func TestEndSession(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	one, two := NewUsers(openStore(t, dir)), NewUsers(openStore(t, dir))
+	sessions := loadSessions(t, openStore(t, dir))
+	if err := one.Add(ctx, "ada", "analytical engine"); err != nil {
+		t.Fatal(err)
+	}
+	laptop, _ := start(t, sessions, "ada", false)
+	phone, _ := start(t, sessions, "ada", false)
+	if err := one.EndSession(ctx, laptop); err != nil {
+		t.Fatal(err)
+	}
+	for _, users := range []*Users{one, two} {
+		if ok, err := users.Valid(ctx, laptop); ok || err != nil {
+			t.Errorf("the ended session: %v, %v", ok, err)
+		}
+		if ok, err := users.Valid(ctx, phone); !ok || err != nil {
+			t.Errorf("another session of the user: %v, %v", ok, err)
+		}
+	}
+	if ok, _ := one.Verify(ctx, "ada", "analytical engine"); !ok {
+		t.Error("logging out changed the password")
+	}
+}
+
+// TestEndAllSessions: logging out everywhere ends every session issued
+// until then, on every server; later ones work.
+func TestEndAllSessions(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := newTestClock()
+	one, two := NewUsers(openStore(t, dir)), NewUsers(openStore(t, dir))
+	one.Now, two.Now = clock.now, clock.now
+	sessions := loadSessions(t, openStore(t, dir))
+	sessions.Now = clock.now
+	one.Add(ctx, "ada", "analytical engine")
+	one.Add(ctx, "bob", "difference engine")
+	laptop, _ := start(t, sessions, "ada", false)
+	clock.add(time.Hour)
+	phone, _ := start(t, sessions, "ada", false)
+	bob, _ := start(t, sessions, "bob", false)
+	if err := two.EndAllSessions(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Second)
+	fresh, _ := start(t, sessions, "ada", false)
+	for _, users := range []*Users{one, two} {
+		for _, tt := range []struct {
+			what string
+			sess Session
+			want bool
+		}{
+			{"an old session", laptop, false},
+			{"a session of the same millisecond", phone, false},
+			{"a later session", fresh, true},
+			{"another user's", bob, true},
+		} {
+			if ok, err := users.Valid(ctx, tt.sess); ok != tt.want || err != nil {
+				t.Errorf("%s: %v, %v; want %v", tt.what, ok, err, tt.want)
+			}
+		}
+	}
+	if err := one.EndAllSessions(ctx, "nobody"); !errors.Is(err, ErrNoUser) {
+		t.Errorf("for a user who does not exist: %v", err)
+	}
+}
+
+// TestEndedSessionsAreBounded: the list of ended sessions forgets those
+// that have expired anyway, and past its cap logging out ends them all
+// rather than growing the record.
+func TestEndedSessionsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, "mem://")
+	clock := newTestClock()
+	users := NewUsers(st)
+	users.Now = clock.now
+	sessions := loadSessions(t, st)
+	sessions.Now = clock.now
+	users.Add(ctx, "ada", "analytical engine")
+	ended := func() int {
+		t.Helper()
+		rec, _, err := users.read(ctx, "ada")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rec.Ended)
+	}
+	for range 10 {
+		sess, _ := start(t, sessions, "ada", false)
+		users.EndSession(ctx, sess)
+	}
+	clock.add(DefaultMaxAge)
+	sess, _ := start(t, sessions, "ada", false)
+	users.EndSession(ctx, sess)
+	if n := ended(); n != 1 {
+		t.Errorf("%d ended sessions listed, want the one not yet expired", n)
+	}
+	clock.add(time.Second)
+	var all []Session
+	for range maxEnded + 1 {
+		sess, _ := start(t, sessions, "ada", false)
+		all = append(all, sess)
+	}
+	for _, sess := range all[:maxEnded] {
+		if err := users.EndSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := ended(); n > maxEnded {
+		t.Errorf("%d ended sessions listed, cap %d", n, maxEnded)
+	}
+	if ok, _ := users.Valid(ctx, all[maxEnded]); ok {
+		t.Error("past the cap, the user's other sessions went on")
+	}
+	for _, sess := range all {
+		if ok, _ := users.Valid(ctx, sess); ok {
+			t.Fatal("an ended session is valid again")
+		}
+	}
+}

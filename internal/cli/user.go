@@ -26,6 +26,7 @@ type userAction struct {
 var userActions = map[string]userAction{
 	"add":    {"add NAME [--site SITE]", 1, userAdd},
 	"list":   {"list [--site SITE]", 0, userList},
+	"logout": {"logout NAME [--site SITE]", 1, userLogout},
 	"passwd": {"passwd NAME [--site SITE]", 1, userPasswd},
 	"remove": {"remove NAME [--site SITE]", 1, userRemove},
 }
@@ -33,12 +34,14 @@ var userActions = map[string]userAction{
 const userHelp = `Usage:
   grail user add NAME [--site SITE]     add an account
   grail user list [--site SITE]         list the accounts
+  grail user logout NAME [--site SITE]  end every session of an account
   grail user passwd NAME [--site SITE]  change an account's password
   grail user remove NAME [--site SITE]  remove an account
 
 Accounts log in to write on the site. A NAME is 1–64 of a–z, 0–9, '.', '_'
 and '-', starting with a letter or digit; a password has at least 10
-characters. On a terminal the password is asked for twice and not shown;
+characters. Changing a password, like logout, ends every session of the
+account on every server. On a terminal the password is asked for twice and not shown;
 otherwise it is read as one line from standard input.
 
 SITE is a folder or bucket URL (default: $GRAIL_SITE or .).
@@ -46,7 +49,7 @@ SITE is a folder or bucket URL (default: $GRAIL_SITE or .).
 
 func runUser(ctx context.Context, args []string, stdio Stdio) error {
 	if len(args) == 0 {
-		return usageError("give an action: add, list, passwd or remove")
+		return usageError("give an action: add, list, logout, passwd or remove")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -55,7 +58,7 @@ func runUser(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	action, ok := userActions[args[0]]
 	if !ok {
-		return usageError("unknown action %q: use add, list, passwd or remove", args[0])
+		return usageError("unknown action %q: use add, list, logout, passwd or remove", args[0])
 	}
 	fs := newFlagSet("user", action.usage, stdio)
 	siteArg := fs.String("site", "", "the site folder or bucket (default: $GRAIL_SITE or .)")
@@ -133,6 +136,19 @@ func userPasswd(ctx context.Context, users *auth.Users, name string, stdio Stdio
 		return err
 	}
 	fmt.Fprintf(stdio.Out, "changed the password of %s; sessions started before now have ended\n", name)
+	return nil
+}
+
+// userLogout ends name's sessions everywhere, as the admin's "Log out
+// everywhere" does: for a lost laptop, or a session left open elsewhere.
+func userLogout(ctx context.Context, users *auth.Users, name string, stdio Stdio) error {
+	if err := auth.CheckName(name); err != nil {
+		return err
+	}
+	if err := users.EndAllSessions(ctx, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdio.Out, "logged %s out everywhere: sessions started before now have ended\n", name)
 	return nil
 }
 

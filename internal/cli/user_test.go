@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/store"
@@ -36,6 +38,8 @@ func TestUserCommands(t *testing.T) {
 		{"", []string{"list"}, 0, "ada\nbob\n", ""},
 		{passwords[2], []string{"passwd", "ada"}, 0, "changed the password of ada", ""},
 		{"some password\n", []string{"passwd", "nobody"}, 1, "", "grail user: no such user: nobody\n"},
+		{"", []string{"logout", "ada"}, 0, "logged ada out everywhere", ""},
+		{"", []string{"logout", "nobody"}, 1, "", "grail user: no such user: nobody\n"},
 		{"", []string{"remove", "bob"}, 0, "removed bob\n", ""},
 		{"", []string{"remove", "bob"}, 1, "", "grail user: no such user: bob\n"},
 		{"long enough password\n", []string{"add", "Ada"}, 1, "", "grail user: bad user name"},
@@ -120,5 +124,39 @@ func TestUserUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "_grail")); err == nil {
 		t.Error("a usage error wrote to the site")
+	}
+}
+
+// TestUserLogoutEndsSessions: grail user logout and grail user passwd end
+// the sessions started before them.
+func TestUserLogoutEndsSessions(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if code, _, errOut := runWithInput(t, "long enough password\n", "user", "add", "ada", "--site", dir); code != 0 {
+		t.Fatalf("add: exit %d, %s", code, errOut)
+	}
+	st, err := store.Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sessions := auth.NewSessions(st)
+	if err := sessions.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	users := auth.NewUsers(st)
+	for _, step := range [][]string{{"logout", "ada"}, {"passwd", "ada"}} {
+		sess, err := sessions.Start(httptest.NewRecorder(), httptest.NewRequest("POST", "/admin/login", nil), "ada")
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // sessions are timed to the millisecond
+		args := append([]string{"user"}, append(step, "--site", dir)...)
+		if code, _, errOut := runWithInput(t, "another long password\n", args...); code != 0 {
+			t.Fatalf("%v: exit %d, %s", step, code, errOut)
+		}
+		if ok, err := users.Valid(ctx, sess); ok || err != nil {
+			t.Errorf("after grail user %s: the earlier session is valid (%v, %v)", step[0], ok, err)
+		}
 	}
 }

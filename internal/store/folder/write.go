@@ -44,6 +44,9 @@ func (d *Backend) Write(_ context.Context, key string, data []byte, o backend.Wr
 		dirMode, fileMode = 0o700, 0o600
 	}
 	if err := d.root.MkdirAll(dir, dirMode); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return backend.ObjectInfo{}, fmt.Errorf("write %s: a file is where a folder of its path should be: %w: %w", key, backend.ErrInvalidKey, err)
+		}
 		return backend.ObjectInfo{}, fmt.Errorf("write %s: %w", key, fsError(err, true))
 	}
 	tmp, err := d.writeTemp(dir, data, fileMode)

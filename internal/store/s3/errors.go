@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 
 	"github.com/aws/smithy-go"
 	"gocloud.dev/gcerrors"
@@ -32,6 +33,19 @@ var codeKinds = map[string]error{
 
 	"KeyTooLongError": backend.ErrInvalidKey,
 	"InvalidURI":      backend.ErrInvalidKey,
+
+	// Codes whose HTTP status alone would say something else.
+	"NoSuchBucket":   backend.ErrUnavailable, // the store is gone, not the object
+	"RequestTimeout": backend.ErrUnavailable,
+}
+
+// statusKinds classify a response that names no code S3 documents (a
+// HEAD has no body; S3-compatible servers have codes of their own).
+var statusKinds = map[int]error{
+	http.StatusBadRequest:         backend.ErrInvalidKey,
+	http.StatusForbidden:          backend.ErrDenied,
+	http.StatusNotFound:           backend.ErrNotFound,
+	http.StatusPreconditionFailed: backend.ErrConflict,
 }
 
 // gocloudKinds classifies what gocloud.dev reports without an S3 code.
@@ -52,6 +66,9 @@ func (s *Backend) mapError(what string, err error) error {
 	}
 	kind, ok := codeKinds[apiCode(err)]
 	if !ok {
+		kind, ok = statusKinds[httpStatus(err)]
+	}
+	if !ok {
 		kind, ok = gocloudKinds[gcerrors.Code(err)]
 	}
 	if !ok {
@@ -67,6 +84,15 @@ func apiCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// httpStatus is the status of the service's response, or 0.
+func httpStatus(err error) int {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // rootCause shortens the layers of wrapping that SDKs put around an

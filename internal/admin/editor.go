@@ -3,13 +3,14 @@ package admin
 import (
 	"bytes"
 	"context"
-	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/errstatus"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -75,7 +76,7 @@ func (a *Admin) newDoc(w http.ResponseWriter, r *http.Request, sess auth.Session
 // openDoc reads a post or page as it is stored now.
 func (a *Admin) openDoc(ctx context.Context, key string) (src []byte, info store.ObjectInfo, doc *content.Doc, problems []content.Problem, err error) {
 	if _, ok := a.store.KindOf(key); !ok {
-		return nil, info, nil, nil, store.ErrNotFound
+		return nil, info, nil, nil, fmt.Errorf("%q is not a post or page: %w", key, store.ErrNotFound)
 	}
 	// Through the loader, which keeps what it read: the save of this
 	// editor's form then neither reads nor parses this version again.
@@ -229,15 +230,24 @@ func (a *Admin) renderEditor(w http.ResponseWriter, r *http.Request, status int,
 	a.render(w, r, status, "editor", ed)
 }
 
-// storeFailed answers a failed read or write with what it means.
+// storeFailed answers a failed read or write with the status its kind
+// calls for (errstatus.Of) and what it means; notFound says what is
+// missing. Only failures an operator must look into are logged as errors.
 func (a *Admin) storeFailed(w http.ResponseWriter, r *http.Request, err error, notFound string) {
-	switch {
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalidKey):
-		a.fail(w, r, http.StatusNotFound, notFound)
-	case errors.Is(err, store.ErrUnavailable):
-		a.fail(w, r, http.StatusServiceUnavailable, "The site's storage cannot be reached right now. Try again in a moment.")
+	status := errstatus.Apply(w.Header(), err)
+	if !errstatus.Expected(status) {
+		a.log.Error("admin: store", "path", r.URL.Path, "status", status, "err", err)
+	}
+	switch status {
+	case http.StatusNotFound, http.StatusBadRequest:
+		a.fail(w, r, status, notFound)
+	case http.StatusConflict:
+		a.fail(w, r, status, "Someone else changed this meanwhile. Open it again to see their version.")
+	case http.StatusServiceUnavailable:
+		a.fail(w, r, status, "The site's storage cannot be reached right now. Try again in a moment.")
+	case http.StatusForbidden:
+		a.fail(w, r, status, "The site's storage refused access; the server's log says what.")
 	default:
-		a.log.Error("admin: store", "path", r.URL.Path, "err", err)
 		a.fail(w, r, http.StatusInternalServerError, "Something went wrong reading or writing the site's storage; the server's log says what.")
 	}
 }

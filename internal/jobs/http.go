@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/grailblog/grail/internal/errstatus"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -48,7 +48,7 @@ func (m *Manager) serveJob(w http.ResponseWriter, r *http.Request) {
 	next := m.backoff(r.URL.Query().Get("wait"))
 	j, err := m.Wait(r.Context(), id, m.waitFor(r, m.o.PollWait))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errstatus.Of(err) == http.StatusNotFound:
 		plain(w, http.StatusNotFound, "No such job. Records are kept for a day.")
 	case err != nil:
 		m.log.Warn("read job", "job", id, "err", err)
@@ -141,6 +141,10 @@ func (m *Manager) writeStored(w http.ResponseWriter, r *http.Request, j *Job) {
 	}
 	// Folders cannot sign URLs, nor can memory; send the bytes instead.
 	f, err := m.store.OpenJobOutput(r.Context(), j.ID)
+	if errstatus.Of(err) == http.StatusNotFound {
+		plain(w, http.StatusNotFound, "The job's result has expired. Results are kept for a day.")
+		return
+	}
 	if err != nil {
 		m.log.Error("open job result", "job", j.ID, "err", err)
 		w.Header().Set("Retry-After", "5")

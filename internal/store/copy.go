@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
-	"net/url"
 	"os"
 	"path"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/grailblog/grail/internal/store/backend"
 )
 
 // stateDir holds grail's own state: revisions, trash, the session key,
@@ -233,8 +234,10 @@ func (c *copier) same(ctx context.Context, src, dst ObjectInfo) (bool, *body, er
 // encrypted with KMS has a 32-digit ETag that is not its MD5: it is
 // copied every time, which is wasteful but never wrong.)
 func contentMD5(ctx context.Context, s *Store, oi ObjectInfo) (string, *body, error) {
-	if _, folder := s.b.(*dirBackend); !folder && isMD5(oi.ETag) {
-		return oi.ETag, nil, nil
+	if h, ok := s.b.(backend.MD5Hasher); ok {
+		if sum, ok := h.ContentMD5(oi); ok {
+			return sum, nil, nil
+		}
 	}
 	data, info, err := s.b.ReadAll(ctx, oi.Key)
 	if err != nil {
@@ -242,14 +245,6 @@ func contentMD5(ctx context.Context, s *Store, oi ObjectInfo) (string, *body, er
 	}
 	sum := md5.Sum(data)
 	return hex.EncodeToString(sum[:]), &body{data, info.ContentType}, nil
-}
-
-func isMD5(etag string) bool {
-	if len(etag) != 2*md5.Size {
-		return false
-	}
-	_, err := hex.DecodeString(etag)
-	return err == nil
 }
 
 // contentType keeps the source's content type; where it has none (a
@@ -314,21 +309,4 @@ func OpenDestination(ctx context.Context, location string, log *slog.Logger) (*S
 		}
 	}
 	return Open(ctx, location, log)
-}
-
-// folderPath tells a folder location (a path or a file:// URL) from a
-// bucket URL, by the same rule as Open.
-func folderPath(location string) (string, bool) {
-	scheme, _, isURL := strings.Cut(location, "://")
-	if !isURL || strings.ContainsAny(scheme, "/\\.") {
-		return location, true
-	}
-	if scheme != "file" {
-		return "", false
-	}
-	u, err := url.Parse(location)
-	if err != nil {
-		return "", false // Open reports it
-	}
-	return u.Path, true
 }

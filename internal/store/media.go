@@ -57,21 +57,3 @@ func mediaName(name string) string {
 	}
 	return strings.Trim(b.String(), ".-")
 }
-
-// signer is a backend that can hand out temporary read URLs.
-type signer interface {
-	SignedURL(ctx context.Context, key string, ttl time.Duration) (string, error)
-}
-
-// ErrNoSignedURLs: the store cannot make temporary URLs (folders, memory).
-var ErrNoSignedURLs = errors.New("this store cannot make signed URLs")
-
-// SignedURL returns a URL from which key can be read without credentials
-// until ttl has passed.
-func (s *Store) SignedURL(ctx context.Context, key string, ttl time.Duration) (string, error) {
-	sg, ok := s.b.(signer)
-	if !ok {
-		return "", ErrNoSignedURLs
-	}
-	return sg.SignedURL(ctx, key, ttl)
-}

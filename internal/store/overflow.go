@@ -1,16 +1,15 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"mime"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/uuid"
-	"gocloud.dev/blob"
+
+	"github.com/grailblog/grail/internal/store/backend"
 )
 
 // overflowDir holds response bodies too large for a Lambda front door.
@@ -42,46 +41,20 @@ func (s *Store) Overflow(ttl time.Duration) *Overflow {
 
 // Spill stores body under _grail/overflow/<uuid>.<ext> with its content
 // type and encoding, and returns a signed URL that serves it as the
-// handler meant it. Stores that cannot sign URLs (folders) refuse before
-// writing anything.
+// handler meant it. Stores that cannot sign URLs (folders, memory) refuse
+// before writing anything.
 func (o *Overflow) Spill(ctx context.Context, body []byte, contentType, contentEncoding string) (string, error) {
-	sg, ok := o.s.b.(signer)
+	sg, ok := o.s.b.(backend.Signer)
 	if !ok {
 		return "", ErrNoSignedURLs
 	}
 	key := overflowDir + uuid.NewString() + extensionFor(contentType)
-	if err := writeEncoded(ctx, o.s.b, key, body, contentType, contentEncoding); err != nil {
-		return "", err
+	_, err := o.s.b.Write(ctx, key, body, WriteOptions{ContentType: contentType, ContentEncoding: contentEncoding,
+		ContentDisposition: downloadDisposition(contentType)})
+	if err != nil {
+		return "", fmt.Errorf("overflow: %w", err)
 	}
 	return sg.SignedURL(ctx, key, o.ttl)
-}
-
-// writeEncoded writes an object with a Content-Encoding, which the
-// backend interface has no room for: only the overflow needs one.
-func writeEncoded(ctx context.Context, b backend, key string, body []byte, contentType, contentEncoding string) error {
-	bb, ok := b.(*blobBackend)
-	if !ok {
-		_, err := b.Write(ctx, key, body, WriteOptions{ContentType: contentType})
-		return err
-	}
-	var err error
-	disposition := downloadDisposition(contentType)
-	if bb.s3 != nil {
-		_, err = bb.s3.PutObject(ctx, &s3.PutObjectInput{
-			Bucket:             aws.String(bb.bucket),
-			Key:                aws.String(key),
-			Body:               bytes.NewReader(body),
-			ContentType:        optional(contentType),
-			ContentEncoding:    optional(contentEncoding),
-			ContentDisposition: optional(disposition),
-		})
-	} else {
-		err = bb.b.WriteAll(ctx, key, body, &blob.WriterOptions{ContentType: contentType, ContentEncoding: contentEncoding, ContentDisposition: disposition})
-	}
-	if err != nil {
-		return bb.mapError("overflow "+key, err)
-	}
-	return nil
 }
 
 // downloadDisposition makes a browser save, not open, a body that could
@@ -98,13 +71,6 @@ func downloadDisposition(contentType string) string {
 		return "attachment"
 	}
 	return ""
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // commonExtensions name the types grail itself serves. The system's MIME

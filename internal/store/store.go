@@ -9,17 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"path"
 	"strings"
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/store/backend"
 )
 
 // Store is a site's storage. It is safe for concurrent use.
 type Store struct {
-	b      backend
+	b      backend.Backend
 	layout Layout
 	log    *slog.Logger
 }
@@ -57,35 +57,26 @@ func Open(ctx context.Context, location string, log *slog.Logger) (*Store, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{b: b, log: log}
-	if s.layout, err = detectLayout(ctx, b); err != nil {
+	return New(ctx, b, log)
+}
+
+// New makes a Store of an open backend and works out its layout. On
+// error it closes the backend.
+func New(ctx context.Context, b backend.Backend, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	layout, err := detectLayout(ctx, b)
+	if err != nil {
 		b.Close()
 		return nil, err
 	}
-	return s, nil
-}
-
-func openBackend(ctx context.Context, location string) (backend, error) {
-	scheme, _, isURL := strings.Cut(location, "://")
-	if !isURL || strings.ContainsAny(scheme, "/\\.") {
-		return openDir(location)
-	}
-	switch scheme {
-	case "file":
-		u, err := url.Parse(location)
-		if err != nil {
-			return nil, fmt.Errorf("site URL %q is malformed: %v", location, err)
-		}
-		return openDir(u.Path)
-	case "s3", "mem":
-		return openBlob(ctx, location)
-	}
-	return nil, fmt.Errorf("site %q: unsupported scheme %q (use a folder, file://, s3:// or mem://)", location, scheme)
+	return &Store{b: b, layout: layout, log: log}, nil
 }
 
 // detectLayout tells a Hugo site root (content/ and no posts/) from a
 // grail site.
-func detectLayout(ctx context.Context, b backend) (Layout, error) {
+func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 	top, err := b.ListDirs(ctx, "")
 	if err != nil {
 		return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)

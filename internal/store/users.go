@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -58,11 +57,7 @@ func (s *Store) UpdateUser(ctx context.Context, name string, data []byte, ifMatc
 	if ifMatch == "" {
 		return ObjectInfo{}, fmt.Errorf("update user %s: the version being replaced must be given", name)
 	}
-	info, err := s.b.Write(ctx, key, data, WriteOptions{ContentType: userType, IfMatch: ifMatch})
-	if errors.Is(err, ErrNotFound) { // S3 says so for If-Match on a missing key; folders say ErrConflict
-		err = fmt.Errorf("update user %s: %w", name, ErrConflict)
-	}
-	return info, err
+	return s.b.Write(ctx, key, data, WriteOptions{ContentType: userType, IfMatch: ifMatch})
 }
 
 // DeleteUser removes name's record, or fails with ErrNotFound if there

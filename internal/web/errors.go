@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"path"
@@ -9,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/grailblog/grail/internal/content"
-	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/errstatus"
 )
 
 func htmlEscape(s string) string { return template.HTMLEscapeString(s) }
@@ -94,19 +93,30 @@ func editDistance(a, b string, limit int) int {
 	return prev[len(b)]
 }
 
-// serverError logs the cause for the operator and shows the reader a
-// themed page with no detail.
+// serverError answers a request that failed with err with the status
+// its kind calls for (errstatus.Of): the themed 404 page for something
+// that is not there, a 503 with Retry-After and no caching while the store
+// cannot be reached, and otherwise a page with no detail. Only failures an
+// operator must look into are logged as errors: a reader can cause the
+// others at will.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrUnavailable) {
+	status := errstatus.Apply(w.Header(), err)
+	switch status {
+	case http.StatusNotFound:
+		s.log.Debug("not found", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.notFound(w, r, nil)
+	case http.StatusBadRequest:
+		s.log.Debug("bad request", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, status, "Bad request", "This address cannot name anything on this site.")
+	case http.StatusServiceUnavailable:
 		s.log.Warn("store unreachable", "method", r.Method, "path", r.URL.Path, "err", err)
-		w.Header().Set("Retry-After", "30")
-		s.errorPage(w, r, http.StatusServiceUnavailable, "Temporarily unavailable",
+		s.errorPage(w, r, status, "Temporarily unavailable",
 			"This page cannot be shown right now. Please try again in a minute.")
-		return
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+			"The server could not show this page. The problem has been logged; please try again in a moment.")
 	}
-	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
-		"The server could not show this page. The problem has been logged; please try again in a moment.")
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {

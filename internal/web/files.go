@@ -2,12 +2,12 @@ package web
 
 import (
 	"context"
-	"errors"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
 
+	"github.com/grailblog/grail/internal/errstatus"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -33,14 +33,12 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveFile serves a stored file (media, a bundle's image, a Hugo static
-// file) byte for byte, with Range and conditional requests.
+// file) byte for byte, with Range and conditional requests. A file the
+// store cannot be asked for right now is a 503, never a 404: a 404 is
+// cached, and the file may well be there.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, open func(context.Context) (store.File, error)) {
 	f, err := open(r.Context())
-	switch {
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalidKey):
-		s.notFound(w, r, nil)
-		return
-	case err != nil:
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -69,7 +67,8 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File)
 
 // tryFile serves a file of a page bundle (/blog/qmk/layout.png sits
 // beside posts/qmk/index.md) or of a Hugo site's static/ folder. It
-// reports whether it found one.
+// reports whether it answered the request: with the file, or with the
+// error of a store that could not tell whether the file is there.
 func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 	p := r.URL.Path
 	for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
@@ -80,20 +79,28 @@ func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 		if d.Bundle == "" {
 			return false
 		}
-		f, err := s.store.OpenBundleFile(r.Context(), d.Bundle, p[i+1:])
-		if err != nil {
-			return false
-		}
-		defer f.Close()
-		s.writeFile(w, r, f)
-		return true
+		return s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
+			return s.store.OpenBundleFile(ctx, d.Bundle, p[i+1:])
+		})
 	}
 	if !s.store.Layout().Hugo || len(p) < 2 {
 		return false
 	}
-	f, err := s.store.OpenStatic(r.Context(), p[1:])
-	if err != nil {
+	return s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
+		return s.store.OpenStatic(ctx, p[1:])
+	})
+}
+
+// serveIfFound serves the file open opens, unless it is not there (or
+// cannot be: an invalid name), which it leaves to the caller to answer.
+func (s *Server) serveIfFound(w http.ResponseWriter, r *http.Request, open func(context.Context) (store.File, error)) bool {
+	f, err := open(r.Context())
+	if st := errstatus.Of(err); st == http.StatusNotFound || st == http.StatusBadRequest {
 		return false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return true
 	}
 	defer f.Close()
 	s.writeFile(w, r, f)

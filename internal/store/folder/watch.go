@@ -1,8 +1,7 @@
-package store
+package folder
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -11,26 +10,11 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// ErrCannotWatch: the store cannot report changes; poll it instead.
-var ErrCannotWatch = errors.New("store cannot be watched")
-
-// CanWatch reports whether Watch works for this store (a folder), or the
-// store must be polled for changes (a bucket).
-func (s *Store) CanWatch() bool {
-	_, ok := s.b.(*dirBackend)
-	return ok
-}
-
-// Watch calls onChange soon after anything in a site folder changes
-// (events are gathered for a moment, so saving ten files is one call),
-// until ctx ends. It returns once the whole folder is watched, so that no
-// change made after it is missed; the calls come from a goroutine of its
-// own. Bucket stores return ErrCannotWatch.
-func (s *Store) Watch(ctx context.Context, onChange func()) error {
-	d, ok := s.b.(*dirBackend)
-	if !ok {
-		return ErrCannotWatch
-	}
+// Watch calls onChange soon after anything in the folder changes (events
+// are gathered for a moment, so saving ten files is one call), until ctx
+// ends. It returns once the whole folder is watched, so that no change
+// made after it is missed; the calls come from a goroutine of its own.
+func (d *Backend) Watch(ctx context.Context, onChange func(), onError func(error)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -39,11 +23,11 @@ func (s *Store) Watch(ctx context.Context, onChange func()) error {
 		w.Close()
 		return err
 	}
-	go s.watchLoop(ctx, w, d.path, onChange)
+	go watchLoop(ctx, w, d.path, onChange, onError)
 	return nil
 }
 
-func (s *Store) watchLoop(ctx context.Context, w *fsnotify.Watcher, root string, onChange func()) {
+func watchLoop(ctx context.Context, w *fsnotify.Watcher, root string, onChange func(), onError func(error)) {
 	defer w.Close()
 	const settle = 100 * time.Millisecond
 	timer := time.NewTimer(time.Hour)
@@ -69,7 +53,7 @@ func (s *Store) watchLoop(ctx context.Context, w *fsnotify.Watcher, root string,
 			if !ok {
 				return
 			}
-			s.log.Warn("watching site folder", "err", err)
+			onError(err)
 		case <-timer.C:
 			onChange()
 		}

@@ -9,9 +9,13 @@ package lambdahttp
 // unexpected type, a null where the front doors never send one. The caller
 // then falls back to encoding/json. Whenever it reports true, the result is
 // what encoding/json would have decoded; the fuzz test holds it to that.
+// The one exception is headers past the limits (limits.go): they are
+// checked but not kept, and headersTooLarge says so.
 func fastDecode(data []byte, ev *rawEvent) bool {
 	*ev = rawEvent{}
 	d := scanner{data: data}
+	var budget headerBudget
+	defer func() { ev.headersTooLarge = budget.spent() }()
 	var seen uint32
 	var headers []byte // the headers object, decoded only if needed
 	ok := d.object(func(key []byte) bool {
@@ -27,7 +31,7 @@ func fastDecode(data []byte, ev *rawEvent) bool {
 			headers = data[start:d.i]
 			return ok
 		}
-		return d.eventField(i, ev)
+		return d.eventField(i, ev, &budget)
 	})
 	d.space()
 	if !ok || d.i != len(data) {
@@ -37,7 +41,7 @@ func fastDecode(data []byte, ev *rawEvent) bool {
 	// the adapter reads when it is there.
 	if headers != nil && ev.MultiValueHeaders == nil {
 		h := scanner{data: headers}
-		return h.fields(&ev.Headers, false, headersHint) && h.i == len(headers)
+		return h.fields(&ev.Headers, false, headersHint, &budget) && h.i == len(headers)
 	}
 	return true
 }
@@ -94,7 +98,7 @@ func equalFoldASCII(k string, key []byte) bool {
 	return true
 }
 
-func (d *scanner) eventField(i int, ev *rawEvent) bool {
+func (d *scanner) eventField(i int, ev *rawEvent, budget *headerBudget) bool {
 	switch eventKeys[i] {
 	case "version":
 		return d.stringOrNull(&ev.Version)
@@ -111,11 +115,11 @@ func (d *scanner) eventField(i int, ev *rawEvent) bool {
 	case "path":
 		return d.stringOrNull(&ev.Path)
 	case "multiValueHeaders":
-		return d.fields(&ev.MultiValueHeaders, true, headersHint)
+		return d.fields(&ev.MultiValueHeaders, true, headersHint, budget)
 	case "queryStringParameters":
-		return d.fields(&ev.QueryStringParameters, false, 0)
+		return d.fields(&ev.QueryStringParameters, false, 0, nil)
 	case "multiValueQueryStringParameters":
-		return d.fields(&ev.MultiValueQueryStringParameters, true, 0)
+		return d.fields(&ev.MultiValueQueryStringParameters, true, 0, nil)
 	case "body":
 		return d.stringOrNull(&ev.Body)
 	case "isBase64Encoded":

@@ -22,6 +22,7 @@ import (
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/testsite"
 	"github.com/grailblog/grail/internal/web"
 )
 
@@ -42,25 +43,32 @@ type testSite struct {
 	now      atomic.Pointer[time.Time]
 }
 
-var baseFiles = map[string]string{
-	"grail.toml": "title = \"Test Blog\"\ntimeZone = \"Europe/Berlin\"\n",
-	"posts/hello.md": "---\ntitle: Hello\ndate: 2026-01-10T09:00:00+01:00\ncategories: [Notes]\ntags: [first]\n" +
-		"cover: hello.png # a theme's field\n---\n\nHello, *world*.\n",
-	"pages/about.md": "---\ntitle: About\n---\n\nAbout me.\n",
-}
+var baseFiles = testsite.Files(`
+-- grail.toml --
+title = "Test Blog"
+timeZone = "Europe/Berlin"
+-- posts/hello.md --
+---
+title: Hello
+date: 2026-01-10T09:00:00+01:00
+categories: [Notes]
+tags: [first]
+cover: hello.png # a theme's field
+---
+
+Hello, *world*.
+-- pages/about.md --
+---
+title: About
+---
+
+About me.
+`)
 
 func newTestSite(t *testing.T, extra map[string]string) *testSite {
 	t.Helper()
 	ts := &testSite{dir: t.TempDir()}
-	for name, body := range siteFiles(extra) {
-		p := filepath.Join(ts.dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testsite.WriteFiles(t, ts.dir, siteFiles(extra))
 	return ts.open(t, ts.dir)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/grailblog/grail/internal/admin"
@@ -36,6 +35,8 @@ type appOptions struct {
 	// jobs says where jobs run (Dispatch) and how long requests wait for
 	// them; the zero value runs them in this process (a.jobs.Work).
 	jobs jobs.Options
+	// ext adds the kinds of job the server runs.
+	ext Extensions
 }
 
 // openApp opens the store at location, loads the site (from the index
@@ -57,7 +58,7 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 	if len(s.Problems) > 0 {
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
-	a.jobs = newJobs(st, log, o.jobs)
+	a.jobs = newJobs(st, log, o)
 	a.sessions = newSessions(ctx, st, log, o)
 	adm, err := admin.New(admin.Options{Store: st, Loader: a.loader, Users: auth.NewUsers(st), Sessions: a.sessions, Log: log})
 	if err != nil {
@@ -85,12 +86,13 @@ func newSessions(ctx context.Context, st *store.Store, log *slog.Logger, o appOp
 	return sessions
 }
 
-// newJobs makes the job manager. GRAIL_TEST_JOBS=1 adds the sleep job,
-// which only tests need (see internal/jobs/sleep.go).
-func newJobs(st *store.Store, log *slog.Logger, o jobs.Options) *jobs.Manager {
-	o.Log = log
-	o.TestJobs = os.Getenv("GRAIL_TEST_JOBS") == "1"
-	return jobs.New(st, o)
+// newJobs makes the job manager, with the kinds of job the program that
+// runs grail added (grail itself has none yet).
+func newJobs(st *store.Store, log *slog.Logger, o appOptions) *jobs.Manager {
+	jo := o.jobs
+	jo.Log = log
+	jo.Kinds = o.ext.JobKinds
+	return jobs.New(st, jo)
 }
 
 func (a *app) Close() error { return a.store.Close() }

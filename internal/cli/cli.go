@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/grailblog/grail/internal/jobs"
 	"github.com/grailblog/grail/internal/store"
 )
 
@@ -40,9 +41,23 @@ func usageError(format string, args ...any) error {
 // wrong and only needs a non-zero exit status.
 var errSilent = errors.New("")
 
-func commands() []command {
+// Extensions are what a program built on this package adds to grail. The
+// grail command adds none; tests add a job kind that only sleeps, and
+// point the Lambda function's invocations of itself at a stand-in for the
+// Lambda API (internal/cli/testgrail).
+type Extensions struct {
+	// JobKinds are the kinds of job the server runs (jobs.Options.Kinds).
+	JobKinds []jobs.Kind
+	// LambdaEndpoint, when set, is the Lambda API the function invokes
+	// itself through; otherwise the AWS SDK finds it.
+	LambdaEndpoint string
+}
+
+func commands(ext Extensions) []command {
 	cmds := []command{
-		{"serve", "serve the blog over HTTP", runServe},
+		{"serve", "serve the blog over HTTP", func(ctx context.Context, args []string, stdio Stdio) error {
+			return runServe(ctx, args, stdio, ext)
+		}},
 		{"new", "start a new post", runNew},
 		{"check", "list every problem in the content", runCheck},
 		{"deploy", "stand the AWS stack up, or tear it down", runDeploy},
@@ -57,8 +72,13 @@ func commands() []command {
 
 // Main runs grail with args (without the program name) and returns the exit status.
 func Main(ctx context.Context, args []string, stdio Stdio) int {
+	return MainWith(ctx, args, stdio, Extensions{})
+}
+
+// MainWith is Main for a program that adds ext to grail.
+func MainWith(ctx context.Context, args []string, stdio Stdio, ext Extensions) int {
 	if len(args) == 0 && os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		return exitStatus(runLambda(ctx, stdio), "lambda", stdio) // the bootstrap of a Lambda function
+		return exitStatus(runLambda(ctx, stdio, ext), "lambda", stdio) // the bootstrap of a Lambda function
 	}
 	if len(args) == 0 {
 		printHelp(stdio.Err)
@@ -68,7 +88,7 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 {
-			if c, ok := lookup(rest[0]); ok && c.run != nil {
+			if c, ok := lookup(rest[0], ext); ok && c.run != nil {
 				return exitStatus(c.run(ctx, []string{"-h"}, stdio), c.name, stdio)
 			}
 		}
@@ -77,7 +97,7 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	case "-version", "--version":
 		name = "version"
 	}
-	c, ok := lookup(name)
+	c, ok := lookup(name, ext)
 	if !ok {
 		fmt.Fprintf(stdio.Err, "grail: unknown command %q\n\n", name)
 		printHelp(stdio.Err)
@@ -86,8 +106,8 @@ func Main(ctx context.Context, args []string, stdio Stdio) int {
 	return exitStatus(c.run(ctx, rest, stdio), c.name, stdio)
 }
 
-func lookup(name string) (command, bool) {
-	for _, c := range commands() {
+func lookup(name string, ext Extensions) (command, bool) {
+	for _, c := range commands(ext) {
 		if c.name == name {
 			return c, true
 		}
@@ -115,7 +135,7 @@ func exitStatus(err error, name string, stdio Stdio) int {
 
 func printHelp(w io.Writer) {
 	fmt.Fprint(w, "grail is a blog engine: one binary serves a blog from a folder or an S3 bucket,\nand runs as an AWS Lambda function behind a CDN.\n\nUsage:\n  grail <command> [flags] [arguments]\n\nCommands:\n")
-	for _, c := range commands() {
+	for _, c := range commands(Extensions{}) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'grail help <command>' for a command's flags.\n")

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/grailblog/grail/internal/testsite"
 )
 
 // run calls Main as the command line would, returning the exit status and
@@ -22,19 +24,6 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
-}
-
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -76,7 +65,7 @@ func TestVersionAndHelp(t *testing.T) {
 
 func TestNewWritesADatedDraft(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"grail.toml": "timeZone = \"America/New_York\"\n"})
+	testsite.WriteFiles(t, dir, map[string]string{"grail.toml": "timeZone = \"America/New_York\"\n"})
 	code, out, stderr := run(t, "new", "--site", dir, "Hello, World: a test")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -107,7 +96,7 @@ func TestNewWritesADatedDraft(t *testing.T) {
 
 func TestCheckListsProblems(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testsite.WriteFiles(t, dir, map[string]string{
 		"posts/good.md":     "---\ntitle: Good\ndate: 2024-01-01\n---\nFine.\n",
 		"posts/bad-date.md": "---\ntitle: Bad\ndate: 31/03/2024\n---\nx\n",
 		"posts/broken.md":   "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nx\n",
@@ -134,7 +123,7 @@ func TestCheckListsProblems(t *testing.T) {
 		t.Errorf("summary %q", stderr)
 	}
 	clean := t.TempDir()
-	writeFiles(t, clean, map[string]string{"posts/good.md": "---\ntitle: Good\ndate: 2024-01-01\n---\nFine.\n"})
+	testsite.WriteFiles(t, clean, map[string]string{"posts/good.md": "---\ntitle: Good\ndate: 2024-01-01\n---\nFine.\n"})
 	if code, out, _ := run(t, "check", clean); code != 0 || out != "" {
 		t.Errorf("clean site: exit %d, %q", code, out)
 	}
@@ -147,7 +136,7 @@ func TestCheckListsProblems(t *testing.T) {
 // file, and stops the server as SIGTERM would.
 func TestServeLiveReloadAndShutdown(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nFirst.\n"})
+	testsite.WriteFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nFirst.\n"})
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
@@ -158,13 +147,13 @@ func TestServeLiveReloadAndShutdown(t *testing.T) {
 	base := "http://" + addr
 	waitFor(t, base+"/blog/one", 200, 10*time.Second)
 
-	writeFiles(t, dir, map[string]string{"posts/two.md": "---\ntitle: Two\ndate: 2024-02-01\n---\nSecond.\n"})
+	testsite.WriteFiles(t, dir, map[string]string{"posts/two.md": "---\ntitle: Two\ndate: 2024-02-01\n---\nSecond.\n"})
 	start := time.Now()
 	waitFor(t, base+"/blog/two", 200, 2*time.Second)
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("a new file took %v to appear", d)
 	}
-	writeFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One, edited\ndate: 2024-01-01\n---\nFirst, edited.\n"})
+	testsite.WriteFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One, edited\ndate: 2024-01-01\n---\nFirst, edited.\n"})
 	waitForBody(t, base+"/blog/one", "First, edited.", 2*time.Second)
 	os.Remove(filepath.Join(dir, "posts", "two.md"))
 	waitFor(t, base+"/blog/two", 404, 2*time.Second)
@@ -248,7 +237,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func TestServeReloadsThemeOverride(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nFirst.\n"})
+	testsite.WriteFiles(t, dir, map[string]string{"posts/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\nFirst.\n"})
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -261,13 +250,13 @@ func TestServeReloadsThemeOverride(t *testing.T) {
 	})
 	base := "http://" + addr
 	waitFor(t, base+"/blog/one", 200, 10*time.Second)
-	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>custom page template</p>{{end}}`,
+	testsite.WriteFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>custom page template</p>{{end}}`,
 		"pages/about.md": "---\ntitle: About\n---\nMe.\n"})
 	// New folders are watched from when their creation is seen; files
 	// written in them before that are found by the reload it triggers.
 	// (Generous bounds: the promptness of reloads is TestServeLiveReload's.)
 	waitForBody(t, base+"/about", "custom page template", 5*time.Second)
-	writeFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>edited template</p>{{end}}`})
+	testsite.WriteFiles(t, dir, map[string]string{"theme/templates/page.html": `{{define "main"}}<p>edited template</p>{{end}}`})
 	waitForBody(t, base+"/about", "edited template", 5*time.Second)
 }
 

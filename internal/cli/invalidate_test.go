@@ -16,6 +16,7 @@ import (
 
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/testsite"
 )
 
 // TestPublishInvalidatesCloudFront: a change made through the loader
@@ -36,7 +37,7 @@ func TestPublishInvalidatesCloudFront(t *testing.T) {
 	defer cf.Close()
 
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testsite.WriteFiles(t, dir, map[string]string{
 		"posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nA.\n",
 		"posts/b.md": "---\ntitle: B\ndate: 2024-02-01\n---\nB.\n",
 	})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go/logging"
@@ -87,10 +88,10 @@ func readLambdaConfig() (lambdaConfig, error) {
 // runLambda serves the site as a Lambda function until the runtime stops
 // it. A function that cannot start tells the Runtime API why, so the
 // failed invocation carries the reason rather than a bare exit status.
-func runLambda(ctx context.Context, stdio Stdio) error {
+func runLambda(ctx context.Context, stdio Stdio, ext Extensions) error {
 	log := slog.New(slog.NewJSONHandler(stdio.Err, nil)) // CloudWatch keeps stderr
 	start := time.Now()
-	fn, err := newLambdaFunction(ctx, log)
+	fn, err := newLambdaFunction(ctx, log, ext)
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		reportInitError(ctx, os.Getenv("AWS_LAMBDA_RUNTIME_API"), err)
@@ -113,7 +114,7 @@ type lambdaFunction struct {
 	failing atomic.Bool
 }
 
-func newLambdaFunction(ctx context.Context, log *slog.Logger) (*lambdaFunction, error) {
+func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*lambdaFunction, error) {
 	c, err := readLambdaConfig()
 	if err != nil {
 		return nil, err
@@ -122,10 +123,11 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger) (*lambdaFunction, 
 	a, err := openApp(ctx, c.Site, log, appOptions{
 		trustForwardedProto: true, // CloudFront and the front doors set it
 		jobs: jobs.Options{
-			Dispatch:  jobs.InvokeSelf(&lazyLambda{}, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
+			Dispatch:  jobs.InvokeSelf(&lazyLambda{endpoint: ext.LambdaEndpoint}, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
 			StartWait: jobWait,
 			PollWait:  jobWait,
 		},
+		ext: ext,
 	})
 	if err != nil {
 		return nil, err
@@ -246,9 +248,10 @@ func forwardedHost(v string) string {
 // start no job, and loading the AWS configuration is time a cold start
 // need not spend.
 type lazyLambda struct {
-	once   sync.Once
-	client *lambdasdk.Client
-	err    error
+	endpoint string // Extensions.LambdaEndpoint; "" lets the SDK resolve it
+	once     sync.Once
+	client   *lambdasdk.Client
+	err      error
 }
 
 func (l *lazyLambda) Invoke(ctx context.Context, in *lambdasdk.InvokeInput, optFns ...func(*lambdasdk.Options)) (*lambdasdk.InvokeOutput, error) {
@@ -259,10 +262,8 @@ func (l *lazyLambda) Invoke(ctx context.Context, in *lambdasdk.InvokeInput, optF
 			return
 		}
 		l.client = lambdasdk.NewFromConfig(cfg, func(o *lambdasdk.Options) {
-			// For tests only: a stand-in for the Lambda API, since the
-			// Runtime API emulator has no Invoke of its own.
-			if ep := os.Getenv("GRAIL_LAMBDA_ENDPOINT"); ep != "" {
-				o.BaseEndpoint = &ep
+			if l.endpoint != "" {
+				o.BaseEndpoint = aws.String(l.endpoint)
 			}
 		})
 	})

@@ -32,8 +32,8 @@ import (
 	"github.com/grailblog/grail/internal/s3test"
 )
 
-// TestLambdaEndToEnd runs the real bootstrap, built as it is deployed,
-// against the Runtime API emulator and a real S3 server, and sends it the
+// TestLambdaEndToEnd runs the bootstrap, built as it is deployed (with
+// the test additions of internal/cli/testgrail), against the Runtime API emulator and a real S3 server, and sends it the
 // events API Gateway and the ALB send.
 func TestLambdaEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -48,7 +48,6 @@ func TestLambdaEndToEnd(t *testing.T) {
 		"AWS_LAMBDA_RUNTIME_API="+emu.Addr(),
 		"AWS_LAMBDA_FUNCTION_NAME=grail-e2e",
 		"GRAIL_LAMBDA_ENDPOINT="+invokeAPI.url,
-		"GRAIL_TEST_JOBS=1",
 		`GRAIL_CONFIG={"site":"`+srv.BucketURL()+`","trustForwardedHost":true,"stripBasePath":"","keepStage":false,`+
 			`"originSecretHeader":"X-Grail-Origin-Secret","originSecret":"e2e-secret","jobWait":"1s"}`,
 	)
@@ -224,19 +223,17 @@ var bootstrap struct {
 }
 
 // buildBootstrap builds the function's bootstrap as grail deploy does
-// (for this machine's architecture), once per test binary.
+// (for this machine's architecture), once per test binary, into the
+// folder TestMain removes. It is grail with the sleep job and
+// GRAIL_LAMBDA_ENDPOINT (internal/cli/testgrail), which the shipped
+// command has not.
 func buildBootstrap(t *testing.T) string {
 	t.Helper()
 	bootstrap.once.Do(func() {
-		dir, err := os.MkdirTemp("", "grail-bootstrap-")
-		if err != nil {
-			bootstrap.err = err
-			return
-		}
-		bootstrap.path = filepath.Join(dir, "bootstrap")
+		bootstrap.path = filepath.Join(binDir, "bootstrap")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", bootstrap.path, "github.com/grailblog/grail/cmd/grail")
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", bootstrap.path, "github.com/grailblog/grail/internal/cli/testgrail")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			bootstrap.err = fmt.Errorf("go build: %v\n%s", err, out)

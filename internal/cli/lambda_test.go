@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/grailblog/grail/internal/jobs/jobstest"
 	"github.com/grailblog/grail/internal/s3test"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -118,7 +119,7 @@ func TestLambdaRefresh(t *testing.T) {
 	}
 	t.Setenv("GRAIL_CONFIG", `{"site":"`+srv.BucketURL()+`"}`)
 	var logs syncBuffer
-	fn, err := newLambdaFunction(ctx, slog.New(slog.NewTextHandler(&logs, nil)))
+	fn, err := newLambdaFunction(ctx, slog.New(slog.NewTextHandler(&logs, nil)), Extensions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,6 @@ func TestLambdaDispatch(t *testing.T) {
 // TestServeRunsJobs: under grail serve, jobs run in the server's own
 // worker, and the throttle flags are checked.
 func TestServeRunsJobs(t *testing.T) {
-	t.Setenv("GRAIL_TEST_JOBS", "1")
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "posts"), 0o755); err != nil {
 		t.Fatal(err)
@@ -215,7 +215,8 @@ func TestServeRunsJobs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() {
-		done <- Main(ctx, []string{"serve", "--addr", addr, "--access-log=false", "--rate", "50", "--burst", "10", dir}, Stdio{Out: io.Discard, Err: io.Discard})
+		done <- MainWith(ctx, []string{"serve", "--addr", addr, "--access-log=false", "--rate", "50", "--burst", "10", dir},
+			Stdio{Out: io.Discard, Err: io.Discard}, Extensions{JobKinds: jobstest.Kinds})
 	}()
 	defer func() {
 		cancel()

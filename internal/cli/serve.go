@@ -15,7 +15,7 @@ import (
 	"github.com/grailblog/grail/internal/web"
 )
 
-func runServe(ctx context.Context, args []string, stdio Stdio) error {
+func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) error {
 	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--demo] [SITE]", stdio)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "serve the built-in demo blog")
@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	defer cleanup()
 
-	a, err := openApp(ctx, location, log, appOptions{})
+	a, err := openApp(ctx, location, log, appOptions{ext: ext})
 	if err != nil {
 		return err
 	}

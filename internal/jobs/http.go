@@ -17,14 +17,16 @@ import (
 //	GET /jobs/<id>[?wait=N]   the job's result once it is done; until then,
 //	                          after waiting up to PollWait, 303 to itself
 //	                          with a longer wait and Retry-After
-//	POST /jobs/sleep?seconds=N only with Options.TestJobs (see sleep.go)
+//	POST /jobs/<kind>         starts a job of a kind that has a Start
 //
 // A job's id is a random UUID, known only to whoever started it.
 func (m *Manager) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /jobs/{id}", m.serveJob)
-	if m.o.TestJobs {
-		mux.HandleFunc("POST /jobs/sleep", m.startSleep)
+	for _, k := range m.kinds {
+		if k.Start != nil {
+			mux.HandleFunc("POST /jobs/"+k.Name, func(w http.ResponseWriter, r *http.Request) { k.Start(m, w, r) })
+		}
 	}
 	return mux
 }

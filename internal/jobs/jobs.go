@@ -89,8 +89,21 @@ type Result struct {
 // the job was declared dead.
 type Func func(ctx context.Context, t *Task) (*Result, error)
 
+// Kind is one kind of job a Manager runs.
+type Kind struct {
+	Name string
+	Run  Func
+	// Start, when set, serves POST /jobs/<Name>: it reads the request,
+	// calls m.Start and ends with m.Respond. Kinds without it are started
+	// by the handlers that need them (the admin's, say).
+	Start func(m *Manager, w http.ResponseWriter, r *http.Request)
+}
+
 // Options configure a Manager. Zero values take the defaults.
 type Options struct {
+	// Kinds are the kinds of job the Manager starts and runs. The program
+	// that builds the Manager decides them; there are none built in.
+	Kinds []Kind
 	// Dispatch starts the run of a queued job somewhere that outlives the
 	// request (InvokeSelf on Lambda). Nil queues it for Work in this process.
 	Dispatch func(ctx context.Context, id string) error
@@ -112,9 +125,7 @@ type Options struct {
 	// OutputTTL is how long the signed URL of a stored result is valid
 	// (default 60 s).
 	OutputTTL time.Duration
-	// TestJobs turns on the sleep job and POST /jobs/sleep (see sleep.go).
-	TestJobs bool
-	Log      *slog.Logger
+	Log       *slog.Logger
 	// Now is the clock of the records (nil: time.Now).
 	Now func() time.Time
 }
@@ -155,37 +166,32 @@ type Manager struct {
 	store *store.Store
 	o     Options
 	log   *slog.Logger
-	queue chan string // jobs for Work when there is no Dispatch
+	queue chan string     // jobs for Work when there is no Dispatch
+	kinds map[string]Kind // read-only after New
 
 	mu    sync.Mutex
-	kinds map[string]Func
 	ended chan struct{} // closed, and replaced, whenever a job run here ends
 }
 
-// New returns a Manager keeping its records in st.
+// New returns a Manager keeping its records in st and running the kinds
+// of job in o.Kinds. Two kinds of one name, or a kind without a name or
+// work, are a programming error and panic.
 func New(st *store.Store, o Options) *Manager {
 	o.setDefaults()
 	m := &Manager{store: st, o: o, log: o.Log, queue: make(chan string, 64),
-		kinds: map[string]Func{}, ended: make(chan struct{})}
-	if o.TestJobs {
-		m.Register("sleep", sleep)
+		kinds: make(map[string]Kind, len(o.Kinds)), ended: make(chan struct{})}
+	for _, k := range o.Kinds {
+		if _, dup := m.kinds[k.Name]; dup || k.Name == "" || k.Run == nil {
+			panic(fmt.Sprintf("jobs: kind %q is a duplicate, unnamed or has no work", k.Name))
+		}
+		m.kinds[k.Name] = k
 	}
 	return m
 }
 
-// Register makes a kind of job available to Start. Kinds are registered
-// at start-up, before the first request.
-func (m *Manager) Register(kind string, fn Func) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.kinds[kind] = fn
-}
-
 func (m *Manager) kind(name string) (Func, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fn, ok := m.kinds[name]
-	return fn, ok
+	k, ok := m.kinds[name]
+	return k.Run, ok
 }
 
 // Start records a new job of kind with params (anything encoding/json

@@ -54,9 +54,9 @@ var noFollow = &http.Client{
 }
 
 type response struct {
-	status int
-	header http.Header
-	body   string
+	Status int
+	Header http.Header
+	Body   string
 }
 
 func do(t *testing.T, method, url string) response {
@@ -71,61 +71,6 @@ func do(t *testing.T, method, url string) response {
 	return response{resp.StatusCode, resp.Header, string(body)}
 }
 
-func TestQuickJobAnswersAtOnce(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{TestJobs: true, StartWait: 5 * time.Second})
-	base := serve(t, m)
-	start := time.Now()
-	res := do(t, "POST", base+"/jobs/sleep?seconds=0")
-	if res.status != 200 || res.body != "slept 0 seconds\n" {
-		t.Fatalf("POST /jobs/sleep?seconds=0 = %d %q, want 200 and the job's answer", res.status, res.body)
-	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("a job done at once took %v to answer", took)
-	}
-	if cookies := res.header.Values("Set-Cookie"); len(cookies) != 2 {
-		t.Errorf("Set-Cookie = %q, want the two test cookies", cookies)
-	}
-	if cc := res.header.Get("Cache-Control"); cc != "no-store" {
-		t.Errorf("Cache-Control = %q, want no-store", cc)
-	}
-}
-
-func TestSlowJobIsFollowedThroughRedirects(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{TestJobs: true,
-		StartWait: 300 * time.Millisecond, PollWait: 400 * time.Millisecond, MaxRetryAfter: 4 * time.Second})
-	base := serve(t, m)
-
-	res := do(t, "POST", base+"/jobs/sleep?seconds=2")
-	if res.status != 303 || res.header.Get("Retry-After") != "1" {
-		t.Fatalf("start: %d Retry-After %q, want 303 and 1", res.status, res.header.Get("Retry-After"))
-	}
-	loc := res.header.Get("Location")
-	if !strings.HasPrefix(loc, "/jobs/") || !strings.HasSuffix(loc, "?wait=1") {
-		t.Fatalf("start: Location %q, want /jobs/<id>?wait=1", loc)
-	}
-	var waits []string
-	for range 20 {
-		res = do(t, "GET", base+loc)
-		if res.status != 303 {
-			break
-		}
-		loc = res.header.Get("Location")
-		waits = append(waits, res.header.Get("Retry-After"))
-		if !strings.HasSuffix(loc, "?wait="+res.header.Get("Retry-After")) {
-			t.Errorf("Location %q does not carry Retry-After %s", loc, res.header.Get("Retry-After"))
-		}
-		if !strings.Contains(res.body, "running") && !strings.Contains(res.body, "queued") {
-			t.Errorf("303 body %q does not say how the job stands", res.body)
-		}
-	}
-	if res.status != 200 || res.body != "slept 2 seconds\n" {
-		t.Fatalf("after %d redirects: %d %q, want 200 and the job's answer", len(waits), res.status, res.body)
-	}
-	if len(waits) < 2 || waits[0] != "2" || waits[1] != "3" {
-		t.Errorf("Retry-After went %v, want 2, 3, … (half as long again each time)", waits)
-	}
-}
-
 func TestBackoff(t *testing.T) {
 	m := New(nil, Options{MaxRetryAfter: 30 * time.Second})
 	for in, want := range map[string]int{"": 2, "x": 2, "-4": 2, "1": 2, "2": 3, "3": 5, "5": 8, "8": 12, "20": 30, "30": 30, "9999": 30} {
@@ -138,28 +83,13 @@ func TestBackoff(t *testing.T) {
 func TestUnknownJobs(t *testing.T) {
 	base := serve(t, New(openStore(t, "mem://"), Options{}))
 	for _, path := range []string{"/jobs/0b6f3c1e-6a4e-4f0c-9a51-2d1f3c4b5a69", "/jobs/..%2fsecret", "/jobs/NOPE"} {
-		if res := do(t, "GET", base+path); res.status != 404 {
-			t.Errorf("GET %s = %d, want 404", path, res.status)
+		if res := do(t, "GET", base+path); res.Status != 404 {
+			t.Errorf("GET %s = %d, want 404", path, res.Status)
 		}
 	}
-	// Without TestJobs the sleep job does not exist.
-	if res := do(t, "POST", base+"/jobs/sleep?seconds=0"); res.status != 405 && res.status != 404 {
-		t.Errorf("POST /jobs/sleep without test jobs = %d, want it refused", res.status)
-	}
-}
-
-func TestNeverStartedJobFails(t *testing.T) {
-	lost := func(context.Context, string) error { return nil } // the invocation never arrives
-	m := New(openStore(t, "mem://"), Options{TestJobs: true, Dispatch: lost, QueueTimeout: 200 * time.Millisecond,
-		StartWait: 100 * time.Millisecond, PollWait: time.Second})
-	base := serve(t, m)
-	res := do(t, "POST", base+"/jobs/sleep?seconds=0")
-	if res.status != 303 {
-		t.Fatalf("start = %d, want 303", res.status)
-	}
-	res = do(t, "GET", base+res.header.Get("Location"))
-	if res.status != 500 || !strings.Contains(res.body, "never started") {
-		t.Errorf("a job nobody ran: %d %q, want 500 saying it never started", res.status, res.body)
+	// A kind nobody registered does not exist.
+	if res := do(t, "POST", base+"/jobs/sleep?seconds=0"); res.Status != 405 && res.Status != 404 {
+		t.Errorf("POST /jobs/sleep without a sleep job = %d, want it refused", res.Status)
 	}
 }
 
@@ -172,12 +102,12 @@ func TestDeadRunnerIsFailedByReader(t *testing.T) {
 	frozen := func() time.Time { return time.Unix(0, clock.Load()) }
 	clock.Store(time.Now().UnixNano())
 	stopped := make(chan error, 1)
-	runner := New(st, Options{Lease: 3 * time.Second, Now: frozen})
-	runner.Register("wait", func(ctx context.Context, t *Task) (*Result, error) {
+	wait := func(ctx context.Context, t *Task) (*Result, error) {
 		<-ctx.Done()
 		stopped <- context.Cause(ctx)
 		return &Result{Status: 200, Body: []byte("too late")}, nil
-	})
+	}
+	runner := New(st, Options{Lease: 3 * time.Second, Now: frozen, Kinds: []Kind{{Name: "wait", Run: wait}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go runner.Work(ctx, 1)
@@ -218,13 +148,13 @@ func waitState(t *testing.T, m *Manager, id string, want State) {
 }
 
 func TestProgressAndHeartbeat(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{Lease: 900 * time.Millisecond})
 	step := make(chan struct{})
-	m.Register("steps", func(ctx context.Context, t *Task) (*Result, error) {
+	steps := func(ctx context.Context, t *Task) (*Result, error) {
 		t.Progress(1, 3, "first step")
 		<-step
 		return nil, nil
-	})
+	}
+	m := New(openStore(t, "mem://"), Options{Lease: 900 * time.Millisecond, Kinds: []Kind{{Name: "steps", Run: steps}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go m.Work(ctx, 1)
@@ -249,11 +179,11 @@ func TestProgressAndHeartbeat(t *testing.T) {
 }
 
 func TestFailuresAreRecorded(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{})
-	m.Register("boom", func(context.Context, *Task) (*Result, error) { panic("bad input") })
-	m.Register("refuse", func(context.Context, *Task) (*Result, error) {
+	boom := func(context.Context, *Task) (*Result, error) { panic("bad input") }
+	refuse := func(context.Context, *Task) (*Result, error) {
 		return nil, errors.New("the file is not a grail export")
-	})
+	}
+	m := New(openStore(t, "mem://"), Options{Kinds: []Kind{{Name: "boom", Run: boom}, {Name: "refuse", Run: refuse}}})
 	base := serve(t, m)
 	for kind, want := range map[string]string{"boom": "crashed: bad input", "refuse": "the file is not a grail export"} {
 		j, err := m.Start(context.Background(), kind, nil)
@@ -261,8 +191,8 @@ func TestFailuresAreRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := do(t, "GET", base+"/jobs/"+j.ID)
-		if res.status != 500 || !strings.Contains(res.body, want) {
-			t.Errorf("%s: %d %q, want 500 with %q", kind, res.status, res.body, want)
+		if res.Status != 500 || !strings.Contains(res.Body, want) {
+			t.Errorf("%s: %d %q, want 500 with %q", kind, res.Status, res.Body, want)
 		}
 	}
 	if _, err := m.Start(context.Background(), "nope", nil); !errors.Is(err, ErrUnknownKind) {
@@ -270,22 +200,14 @@ func TestFailuresAreRecorded(t *testing.T) {
 	}
 }
 
-func TestDispatchFailureFailsTheJob(t *testing.T) {
-	st := openStore(t, "mem://")
-	m := New(st, Options{TestJobs: true, Dispatch: func(context.Context, string) error { return errors.New("throttled") }})
-	if _, err := m.Start(context.Background(), "sleep", nil); err == nil || !strings.Contains(err.Error(), "throttled") {
-		t.Errorf("Start = %v, want the dispatch error", err)
-	}
-}
-
 func TestRunOnlyOnce(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }})
 	var runs atomic.Int32
-	m.Register("count", func(context.Context, *Task) (*Result, error) {
+	count := func(context.Context, *Task) (*Result, error) {
 		runs.Add(1)
 		time.Sleep(50 * time.Millisecond)
 		return &Result{Body: []byte("ok")}, nil
-	})
+	}
+	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }, Kinds: []Kind{{Name: "count", Run: count}}})
 	j, err := m.Start(context.Background(), "count", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -305,37 +227,19 @@ func TestRunOnlyOnce(t *testing.T) {
 	}
 }
 
-func TestStopInterruptsJobs(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{TestJobs: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { m.Work(ctx, 1); close(stopped) }()
-	j, err := m.Start(context.Background(), "sleep", map[string]int{"seconds": 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, m, j.ID, Running)
-	cancel()
-	<-stopped
-	got, err := m.Get(context.Background(), j.ID)
-	if err != nil || got.State != Failed || !strings.Contains(got.Error, "interrupted") {
-		t.Errorf("after the server stopped: %+v, %v; want failed as interrupted", got, err)
-	}
-}
-
 func TestLargeResultFromFolder(t *testing.T) {
-	m := New(openStore(t, t.TempDir()), Options{})
 	big := bytes.Repeat([]byte("0123456789abcdef"), inlineLimit/8) // twice the limit
-	m.Register("export", func(context.Context, *Task) (*Result, error) {
+	export := func(context.Context, *Task) (*Result, error) {
 		return &Result{Status: 200, ContentType: "application/zip", Body: big,
 			Header: http.Header{"Content-Disposition": {`attachment; filename="blog.zip"`}}}, nil
-	})
+	}
+	m := New(openStore(t, t.TempDir()), Options{Kinds: []Kind{{Name: "export", Run: export}}})
 	base := serve(t, m)
 	j, _ := m.Start(context.Background(), "export", nil)
 	res := do(t, "GET", base+"/jobs/"+j.ID)
-	if res.status != 200 || res.body != string(big) || res.header.Get("Content-Type") != "application/zip" ||
-		res.header.Get("Content-Disposition") != `attachment; filename="blog.zip"` {
-		t.Errorf("stored result: %d, %d bytes, %q, %q", res.status, len(res.body), res.header.Get("Content-Type"), res.header.Get("Content-Disposition"))
+	if res.Status != 200 || res.Body != string(big) || res.Header.Get("Content-Type") != "application/zip" ||
+		res.Header.Get("Content-Disposition") != `attachment; filename="blog.zip"` {
+		t.Errorf("stored result: %d, %d bytes, %q, %q", res.Status, len(res.Body), res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 	}
 	rec, _ := m.read(context.Background(), j.ID)
 	if !rec.Result.Stored || len(rec.Result.Body) != 0 {
@@ -349,20 +253,20 @@ func TestLargeResultFromS3(t *testing.T) {
 	}
 	srv := s3test.Start(t)
 	srv.SetEnv(t)
-	m := New(openStore(t, srv.BucketURL()), Options{})
 	big := bytes.Repeat([]byte{0, 1, 2, 250, 255}, inlineLimit)
-	m.Register("export", func(context.Context, *Task) (*Result, error) {
+	export := func(context.Context, *Task) (*Result, error) {
 		return &Result{Status: 200, ContentType: "application/octet-stream", Body: big}, nil
-	})
+	}
+	m := New(openStore(t, srv.BucketURL()), Options{Kinds: []Kind{{Name: "export", Run: export}}})
 	base := serve(t, m)
 	j, _ := m.Start(context.Background(), "export", nil)
 	res := do(t, "GET", base+"/jobs/"+j.ID)
-	if res.status != 303 || res.header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("stored result on S3: %d (%s), want 303 to a signed URL", res.status, res.header.Get("Cache-Control"))
+	if res.Status != 303 || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("stored result on S3: %d (%s), want 303 to a signed URL", res.Status, res.Header.Get("Cache-Control"))
 	}
-	got := do(t, "GET", res.header.Get("Location"))
-	if got.status != 200 || got.body != string(big) {
-		t.Errorf("signed URL: %d, %d bytes; want the %d bytes", got.status, len(got.body), len(big))
+	got := do(t, "GET", res.Header.Get("Location"))
+	if got.Status != 200 || got.Body != string(big) {
+		t.Errorf("signed URL: %d, %d bytes; want the %d bytes", got.Status, len(got.Body), len(big))
 	}
 }
 
@@ -424,8 +328,8 @@ func (f *fakeInvoker) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...fun
 // runner's next write must not take it for someone else's.
 func TestWriteThatLandedUnseen(t *testing.T) {
 	ctx := context.Background()
-	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }})
-	m.Register("x", func(context.Context, *Task) (*Result, error) { return nil, nil })
+	x := func(context.Context, *Task) (*Result, error) { return nil, nil }
+	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }, Kinds: []Kind{{Name: "x", Run: x}}})
 	started, err := m.Start(ctx, "x", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -456,11 +360,11 @@ func TestWriteThatLandedUnseen(t *testing.T) {
 // On Lambda the runner's context ends with the invocation: the record's
 // deadline follows it, so a timed-out job is failed at once.
 func TestLeaseEndsWithTheInvocation(t *testing.T) {
-	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }})
-	m.Register("long", func(ctx context.Context, _ *Task) (*Result, error) {
+	long := func(ctx context.Context, _ *Task) (*Result, error) {
 		<-ctx.Done() // as if the function were stopped at its timeout
 		return nil, ctx.Err()
-	})
+	}
+	m := New(openStore(t, "mem://"), Options{Dispatch: func(context.Context, string) error { return nil }, Kinds: []Kind{{Name: "long", Run: long}}})
 	j, err := m.Start(context.Background(), "long", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -473,5 +377,23 @@ func TestLeaseEndsWithTheInvocation(t *testing.T) {
 	dl, _ := invocation.Deadline()
 	if got.Deadline.After(dl.Add(time.Second)) {
 		t.Errorf("record's deadline %v is past the invocation's %v", got.Deadline, dl)
+	}
+}
+
+func TestKindsMustBeDistinct(t *testing.T) {
+	run := func(context.Context, *Task) (*Result, error) { return nil, nil }
+	for name, kinds := range map[string][]Kind{
+		"duplicate": {{Name: "x", Run: run}, {Name: "x", Run: run}},
+		"unnamed":   {{Run: run}},
+		"no work":   {{Name: "x"}},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New with a %s kind did not panic", name)
+				}
+			}()
+			New(nil, Options{Kinds: kinds})
+		}()
 	}
 }

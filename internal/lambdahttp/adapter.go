@@ -89,6 +89,10 @@ func normaliseBasePath(p string) string {
 // would make the front door answer an opaque 502 of its own.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	ev, err := DecodeEvent(payload)
+	if errors.Is(err, ErrHeadersTooLarge) {
+		a.logAttrs(ctx, slog.LevelWarn, "lambdahttp: rejected event", slog.String("kind", ev.Kind.String()), slog.String("error", err.Error()))
+		return EncodeResponse(nil, ev.Kind, plainResponse(http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large")), nil
+	}
 	if err != nil {
 		a.logAttrs(ctx, slog.LevelWarn, "lambdahttp: rejected event", slog.String("error", err.Error()))
 		return EncodeResponse(nil, KindUnknown, plainResponse(http.StatusBadRequest, "Bad Request: not an HTTP event")), nil

@@ -72,8 +72,9 @@ func (e *Event) Decode(v any) error {
 }
 
 // DecodeEvent decodes an invocation payload and recognises its front door.
-// It returns ErrUnknownEvent for JSON that no supported front door sends and
-// a wrapped json error for a payload that is not JSON.
+// It returns ErrUnknownEvent for JSON that no supported front door sends,
+// a wrapped json error for a payload that is not JSON, and the Event with
+// ErrHeadersTooLarge for headers that no front door passes on.
 func DecodeEvent(payload []byte) (*Event, error) {
 	ev := &Event{Payload: payload}
 	if !fastDecode(payload, &ev.raw) {
@@ -86,6 +87,9 @@ func DecodeEvent(payload []byte) (*Event, error) {
 	ev.Kind = ev.raw.kind()
 	if ev.Kind == KindUnknown {
 		return nil, ErrUnknownEvent
+	}
+	if !ev.raw.headersFit() {
+		return ev, ErrHeadersTooLarge
 	}
 	return ev, nil
 }
@@ -116,6 +120,10 @@ type rawEvent struct {
 	Body            string
 	IsBase64Encoded bool
 	RequestContext  rawContext
+
+	// headersTooLarge: the fast decoder found the headers past the limits
+	// (limits.go) and did not keep them.
+	headersTooLarge bool
 }
 
 type rawContext struct {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/testsite"
 )
 
 // testSite is a site folder written from a map of files and served by
@@ -37,15 +38,7 @@ type testSite struct {
 func newTestSite(t testing.TB, files map[string]string) *testSite {
 	t.Helper()
 	ts := &testSite{dir: t.TempDir()}
-	for name, body := range files {
-		p := filepath.Join(ts.dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testsite.WriteFiles(t, ts.dir, files)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	ts.now.Store(&now)
 	ctx := context.Background()
@@ -109,18 +102,65 @@ func post(title, date string, extra ...string) string {
 	return "---\ntitle: " + title + "\ndate: " + date + "\n" + strings.Join(extra, "\n") + "\n---\n"
 }
 
-var basicSite = map[string]string{
-	"grail.toml": "title = \"Test Blog\"\ntimeZone = \"Europe/Berlin\"\nhomePosts = 2\nperPage = 2\n",
-	"posts/first.md": post("First post", "2024-01-10T10:00:00+01:00", "categories: [programming/go]", "tags: [go, testing]") +
-		"The first paragraph.\n\nMore text.\n",
-	"posts/second.md": post("Second post", "2024-07-01T09:00:00+02:00", "categories: [\"programming / rust\"]", "aliases: [/old/second.html]") +
-		"Summer post.\n\n<!--more-->\n\nThe rest.\n",
-	"posts/third.md":     post("Third post", "2025-02-01T08:00:00+01:00", "lastmod: 2025-07-15T18:00:00+02:00", "tags: [go]") + "Winter post.\n",
-	"posts/draft.md":     post("A draft", "2025-03-01T08:00:00+01:00", "draft: true") + "Not yet.\n",
-	"posts/later.md":     post("Scheduled", "2026-06-02T09:00:00+02:00") + "Tomorrow.\n",
-	"pages/about.md":     "---\ntitle: About\n---\nAbout me.\n",
-	"media/2024/pic.bin": "\x00\x01\x02\x03binary\xff\xfe bytes",
-}
+var basicSite = func() map[string]string {
+	files := testsite.Files(`
+-- grail.toml --
+title = "Test Blog"
+timeZone = "Europe/Berlin"
+homePosts = 2
+perPage = 2
+-- posts/first.md --
+---
+title: First post
+date: 2024-01-10T10:00:00+01:00
+categories: [programming/go]
+tags: [go, testing]
+---
+The first paragraph.
+
+More text.
+-- posts/second.md --
+---
+title: Second post
+date: 2024-07-01T09:00:00+02:00
+categories: ["programming / rust"]
+aliases: [/old/second.html]
+---
+Summer post.
+
+<!--more-->
+
+The rest.
+-- posts/third.md --
+---
+title: Third post
+date: 2025-02-01T08:00:00+01:00
+lastmod: 2025-07-15T18:00:00+02:00
+tags: [go]
+---
+Winter post.
+-- posts/draft.md --
+---
+title: A draft
+date: 2025-03-01T08:00:00+01:00
+draft: true
+---
+Not yet.
+-- posts/later.md --
+---
+title: Scheduled
+date: 2026-06-02T09:00:00+02:00
+---
+Tomorrow.
+-- pages/about.md --
+---
+title: About
+---
+About me.
+`)
+	files["media/2024/pic.bin"] = "\x00\x01\x02\x03binary\xff\xfe bytes"
+	return files
+}()
 
 func TestRoutes(t *testing.T) {
 	ts := newTestSite(t, basicSite)
@@ -521,16 +561,40 @@ func TestDatesInSiteTimeZone(t *testing.T) {
 }
 
 func TestHugoSiteRoot(t *testing.T) {
-	ts := newTestSite(t, map[string]string{
-		"hugo.toml":                        "title = \"Hugo Blog\"\nbaseURL = \"https://hugo.example.org/\"\n",
-		"content/_index.md":                "---\ntitle: Home\n---\n",
-		"content/about.md":                 "---\ntitle: About\n---\nHi.\n",
-		"content/posts/_index.md":          "---\ntitle: Posts\n---\n",
-		"content/posts/plain.md":           "+++\ntitle = \"Plain\"\ndate = 2024-05-01\n+++\nPlain post.\n",
-		"content/posts/bundle/index.md":    post("Bundle", "2024-06-01") + "![diagram](diagram.png)\n",
-		"content/posts/bundle/diagram.png": "PNGDATA",
-		"static/images/logo.png":           "LOGO",
-	})
+	files := testsite.Files(`
+-- hugo.toml --
+title = "Hugo Blog"
+baseURL = "https://hugo.example.org/"
+-- content/_index.md --
+---
+title: Home
+---
+-- content/about.md --
+---
+title: About
+---
+Hi.
+-- content/posts/_index.md --
+---
+title: Posts
+---
+-- content/posts/plain.md --
++++
+title = "Plain"
+date = 2024-05-01
++++
+Plain post.
+-- content/posts/bundle/index.md --
+---
+title: Bundle
+date: 2024-06-01
+---
+![diagram](diagram.png)
+`)
+	// Files whose bytes are compared, without the newline txtar adds.
+	files["content/posts/bundle/diagram.png"] = "PNGDATA"
+	files["static/images/logo.png"] = "LOGO"
+	ts := newTestSite(t, files)
 	_, home := ts.get(t, "/")
 	if !strings.Contains(home, "Hugo Blog") || !strings.Contains(home, "Plain") {
 		t.Error("home page of a Hugo site")

@@ -26,7 +26,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -91,9 +90,17 @@ type result struct {
 	err  error
 }
 
+// TB is the part of a test (testing.TB) that Start needs. The package
+// does not import testing, so that only test binaries link testing.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start starts an emulator on a free port of 127.0.0.1 and closes it when
 // the test ends.
-func Start(t testing.TB) *Emulator {
+func Start(t TB) *Emulator {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

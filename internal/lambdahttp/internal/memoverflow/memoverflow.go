@@ -16,7 +16,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"testing"
 )
 
 // Store is an in-memory overflow store with an HTTP front.
@@ -33,8 +32,15 @@ type object struct {
 	contentType, contentEncoding string
 }
 
+// Cleaner is the part of a test (testing.TB) that Start needs. The
+// package does not import testing, so that the test function that links
+// it (internal/testfn) does not carry the testing package.
+type Cleaner interface {
+	Cleanup(func())
+}
+
 // Start starts a Store and stops it when the test ends.
-func Start(t testing.TB) *Store {
+func Start(t Cleaner) *Store {
 	s := &Store{objects: make(map[string]object)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /o/{id}", s.get)

@@ -50,6 +50,11 @@ func TestValidate(t *testing.T) {
 		{"context without value", Options{Stage: "dev", Context: []string{"throttleRate"}}, `context "throttleRate" is not key=value`},
 		{"context with its own flag", Options{Stage: "dev", Context: []string{"stage=prod"}}, "context stage has its own flag: use --stage"},
 		{"context set by grail deploy", Options{Stage: "dev", Context: []string{"bootstrapZip=x.zip"}}, "context bootstrapZip is set by grail deploy itself"},
+		{"secret version set by grail deploy", Options{Stage: "dev", Context: []string{"originSecretVersion=3"}}, "context originSecretVersion is set by grail deploy itself"},
+		{"cost guard context", Options{Stage: "dev", Context: []string{"reservedConcurrency=0", "budgetEmail=me@example.com", "monthlyBudgetUsd=20"}}, ""},
+		{"a misspelt context key", Options{Stage: "dev", Context: []string{"throtleRate=50"}}, "unknown context key throtleRate (want throttleRate, throttleBurst, noncurrentVersionDays, reservedConcurrency, budgetEmail, monthlyBudgetUsd)"},
+		{"rotate on a dry run", Options{Stage: "dev", DryRun: true, RotateOriginSecret: true}, "--rotate-origin-secret needs a deploy"},
+		{"rotate on destroy", Options{Stage: "dev", Destroy: true, RotateOriginSecret: true}, "--rotate-origin-secret needs a deploy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

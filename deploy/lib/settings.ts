@@ -86,7 +86,9 @@ const PRICE_CLASSES: Record<string, PriceClass> = {
 
 /**
  * readSettings validates the context and fills in defaults. It throws
- * SettingsError for anything a person got wrong.
+ * SettingsError for anything a person got wrong. grail deploy refuses -c
+ * keys this does not read (internal/deploy's ContextKeys; a Go test keeps
+ * the two lists equal).
  */
 export function readSettings(ctx: ContextReader): Settings {
   const stage = oneOf('stage', str(ctx, 'stage') ?? 'dev', STAGES);

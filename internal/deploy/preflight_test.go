@@ -4,7 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -254,4 +257,33 @@ func repoRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return root
+}
+
+// TestContextKeysMatchTheCDKApp: grail deploy refuses -c keys it does not
+// know, so its list must be the one deploy/lib/settings.ts reads, and its
+// default reservation the app's.
+func TestContextKeysMatchTheCDKApp(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "deploy", "lib", "settings.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, m := range regexp.MustCompile(`\(ctx, '(\w+)'\)`).FindAllStringSubmatch(string(data), -1) {
+		if !slices.Contains(read, m[1]) {
+			read = append(read, m[1])
+		}
+	}
+	known := slices.Clone(ContextKeys)
+	for key := range contextFlags {
+		known = append(known, key)
+	}
+	slices.Sort(read)
+	slices.Sort(known)
+	if !slices.Equal(read, known) {
+		t.Errorf("settings.ts reads %v,\ngrail deploy knows %v", read, known)
+	}
+	m := regexp.MustCompile(`DEFAULT_RESERVED_CONCURRENCY = (\d+);`).FindStringSubmatch(string(data))
+	if m == nil || m[1] != strconv.Itoa(defaultReservedConcurrency) {
+		t.Errorf("settings.ts DEFAULT_RESERVED_CONCURRENCY %v, grail deploy assumes %d", m, defaultReservedConcurrency)
+	}
 }

@@ -80,7 +80,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		// Said before, because the CDK exits quietly when the answer to its
 		// "Are you sure?" is no.
-		fmt.Fprintf(o.Stdout, "Destroying %s keeps its content bucket (and the function's logs): empty and delete the bucket in the S3 console once the blog's words are no longer wanted.\n", stack)
+		fmt.Fprintf(o.Stdout, "Destroying %s keeps its content bucket (and the function's logs, and the origin secret %s): empty and delete the bucket in the S3 console once the blog's words are no longer wanted.\n", stack, OriginSecretParameter(o.Stage))
 	default:
 		args = append(args, "deploy", stack, "--outputs-file", filepath.Join(tmp, "outputs.json"))
 		if o.Yes {

@@ -3,8 +3,9 @@
 // front door that turns HTTP into Lambda events, and CloudFront in front.
 
 import * as path from 'node:path';
-import { ArnFormat, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -17,13 +18,35 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Settings } from './settings';
+import { CostBudget, Settings } from './settings';
 
 /** The viewer-request CloudFront Function, kept apart so node can test it. */
 export const FORWARDED_HOST_JS = path.join(__dirname, '..', 'functions', 'forwarded-host.js');
 
 /** The header CloudFront adds to every origin request, carrying the origin secret. */
 export const ORIGIN_SECRET_HEADER = 'X-Grail-Origin-Secret';
+
+/**
+ * The headers the admin's pages, script and forms need at the origin, beyond
+ * the cache key: test/admin-headers.test.ts derives them from the admin's
+ * code and checks this list. X-Forwarded-Proto is not here: every front door
+ * sets it itself.
+ */
+export const ADMIN_HEADERS = [
+  'X-Forwarded-Host',
+  'Accept',
+  'Content-Type',
+  'Origin',
+  'Referer',
+  'Sec-Fetch-Site',
+  'X-CSRF-Token',
+];
+
+/** The paths that reach the function uncached, with every method. */
+export const DYNAMIC_PATHS = ['/admin', '/admin/*', '/jobs/*'];
+
+/** The cookies the admin reads: the session. */
+export const ADMIN_COOKIES = ['session'];
 
 /** The prefixes whose objects grail treats as scratch space (see the bucket layout). */
 export const SCRATCH_PREFIXES = ['_grail/overflow/', '_grail/jobs/'];
@@ -72,7 +95,13 @@ export class GrailStack extends Stack {
       timeout: Duration.seconds(30),
       role,
       logGroup,
+      // The cost guard: the most instances that can run, and be billed, at
+      // once. 0 means no reservation (and no cap).
+      reservedConcurrentExecutions: s.reservedConcurrency > 0 ? s.reservedConcurrency : undefined,
     });
+    // A job's own invocation is never retried by Lambda: the job records its
+    // state in the bucket, and a retry would only find it taken or failed.
+    this.site.configureAsyncInvoke({ retryAttempts: 0 });
 
     grantBucket(role, this.bucket);
     role.addToPolicy(
@@ -90,12 +119,27 @@ export class GrailStack extends Stack {
       }),
     );
 
-    // Every front door can also be called directly, and a direct caller can
-    // send any X-Forwarded-Host. The random part of the stack id, stable for
-    // the stack's life and visible only inside the account, lets the
-    // function tell CloudFront's requests from those.
-    const originSecret = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-    const origin = frontDoor(this, s, this.site, { [ORIGIN_SECRET_HEADER]: originSecret });
+    // Every front door can also be called directly; the function answers 403
+    // to requests without the secret CloudFront adds. The secret lives in
+    // Parameter Store (grail deploy creates and rotates it): the template
+    // holds a reference, resolved by CloudFormation at deploy time.
+    const secretRef = `{{resolve:ssm:${s.originSecret.parameterName}${
+      s.originSecret.version === undefined ? '' : `:${s.originSecret.version}`
+    }}}`;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOriginSecret',
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: s.originSecret.parameterName.replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
+    const origin = frontDoor(this, s, this.site, { [ORIGIN_SECRET_HEADER]: secretRef });
     this.distribution = cdn(this, s, origin);
 
     // The field names follow lambdahttp.Options; docs/deploy.md lists them.
@@ -111,7 +155,9 @@ export class GrailStack extends Stack {
       stripBasePath: '',
       keepStage: false,
       originSecretHeader: ORIGIN_SECRET_HEADER,
-      originSecret,
+      // The function reads the value at cold start, and again when a
+      // request carries a secret it does not know (after a rotation).
+      originSecretParameter: s.originSecret.parameterName,
     };
     if (s.invalidate) {
       config.cloudfrontDistributionId = this.distribution.distributionId;
@@ -126,6 +172,10 @@ export class GrailStack extends Stack {
     // One JSON variable rather than many keeps the contract with the binary
     // in one place and lets it grow without changing the stack's shape.
     this.site.addEnvironment('GRAIL_CONFIG', this.toJsonString(config));
+
+    if (s.budget !== undefined) {
+      costAlarm(this, s.stackName, s.budget);
+    }
 
     if (s.domain?.zone !== undefined) {
       const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
@@ -151,9 +201,39 @@ export class GrailStack extends Stack {
       description: 'The blog content; kept when the stack is destroyed',
       value: this.bucket.bucketName,
     });
+    new CfnOutput(this, 'SiteLocation', {
+      description: 'The bucket URL for grail user and grail push',
+      value: config.site as string,
+    });
     new CfnOutput(this, 'FunctionName', { value: this.site.functionName });
     new CfnOutput(this, 'LogGroupName', { value: logGroup.logGroupName });
   }
+}
+
+// costAlarm e-mails when the account's cost this month reaches 80% of the
+// budget, and when AWS forecasts it past 100%. Budgets cover the whole
+// account: its cost cannot be told apart by stack until cost allocation tags
+// are activated, which is the account owner's choice.
+function costAlarm(scope: Construct, stackName: string, budget: CostBudget): void {
+  const subscribers = [{ subscriptionType: 'EMAIL', address: budget.email }];
+  new budgets.CfnBudget(scope, 'CostBudget', {
+    budget: {
+      budgetName: `${stackName}-${Aws.REGION}-monthly-cost`,
+      budgetType: 'COST',
+      timeUnit: 'MONTHLY',
+      budgetLimit: { amount: budget.monthlyUsd, unit: 'USD' },
+    },
+    notificationsWithSubscribers: [
+      {
+        notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 80, thresholdType: 'PERCENTAGE' },
+        subscribers,
+      },
+      {
+        notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' },
+        subscribers,
+      },
+    ],
+  });
 }
 
 function contentBucket(scope: Construct, s: Settings): s3.Bucket {
@@ -309,18 +389,29 @@ function cdn(scope: Construct, s: Settings, origin: cloudfront.IOrigin): cloudfr
     enableAcceptEncodingGzip: true,
     enableAcceptEncodingBrotli: true,
   });
-  // The writer's side: never cached, and it needs the session cookie plus
-  // what forms and CSRF checks look at.
+  // The writer's side. Nothing is cached unless the origin says so (admin
+  // pages say no-store), and the session cookie is in the key besides, so no
+  // writer's page can reach another. A policy of its own rather than
+  // CachingDisabled, because CloudFront compresses only what a policy with
+  // Accept-Encoding in its key passes on.
+  const dynamicCache = new cloudfront.CachePolicy(scope, 'AdminCache', {
+    comment: 'grail admin and jobs: not cached, compressed',
+    defaultTtl: Duration.seconds(0),
+    minTtl: Duration.seconds(0),
+    maxTtl: Duration.seconds(1),
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+    cookieBehavior: cloudfront.CacheCookieBehavior.allowList(...ADMIN_COOKIES),
+    headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  });
+  // Origin request policy names are global to the account, unlike the
+  // stack: the region keeps two regions' stacks of one stage apart.
   const dynamicRequests = new cloudfront.OriginRequestPolicy(scope, 'AdminRequests', {
-    comment: 'grail admin and jobs: the session cookie and form headers',
-    cookieBehavior: cloudfront.OriginRequestCookieBehavior.allowList('session'),
-    headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(
-      'X-Forwarded-Host',
-      'Accept',
-      'Content-Type',
-      'Origin',
-      'Referer',
-    ),
+    originRequestPolicyName: `${s.stackName}-admin-${Stack.of(scope).region}`,
+    comment: 'grail admin and jobs: the session cookie and what forms, script and CSRF checks read',
+    cookieBehavior: cloudfront.OriginRequestCookieBehavior.allowList(...ADMIN_COOKIES),
+    headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(...ADMIN_HEADERS),
     queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
   });
 
@@ -333,7 +424,7 @@ function cdn(scope: Construct, s: Settings, origin: cloudfront.IOrigin): cloudfr
   const dynamic: cloudfront.BehaviorOptions = {
     ...common,
     allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-    cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+    cachePolicy: dynamicCache,
     originRequestPolicy: dynamicRequests,
   };
 
@@ -341,8 +432,9 @@ function cdn(scope: Construct, s: Settings, origin: cloudfront.IOrigin): cloudfr
     comment: `grail ${s.stage}`,
     defaultBehavior: { ...common, cachePolicy: pages },
     additionalBehaviors: {
-      '/admin*': dynamic,
-      '/jobs*': dynamic,
+      // Exact prefixes: '/admin*' would also take public posts such as
+      // /administration-tips away from the cache.
+      ...Object.fromEntries(DYNAMIC_PATHS.map((p) => [p, dynamic])),
       '/assets/*': { ...common, cachePolicy: assets },
     },
     httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

@@ -37,7 +37,34 @@ export interface Settings {
   readonly throttle: { readonly rate: number; readonly burst: number };
   /** How long overwritten or deleted object versions are kept in the bucket. */
   readonly noncurrentVersionDays: number;
+  /** Instances of the function that may run at once; 0 reserves none and sets no cap. */
+  readonly reservedConcurrency: number;
+  /** An AWS Budgets alarm on the account's monthly cost; absent without budgetEmail. */
+  readonly budget?: CostBudget;
+  readonly originSecret: OriginSecret;
   readonly domain?: CustomDomain;
+}
+
+export interface CostBudget {
+  /** Who is told, by e-mail, when the month's cost reaches 80% or is forecast past 100%. */
+  readonly email: string;
+  readonly monthlyUsd: number;
+}
+
+/**
+ * Where the origin secret lives: a Parameter Store parameter that `grail
+ * deploy` creates and rotates, so that the template names it but never
+ * holds it.
+ */
+export interface OriginSecret {
+  readonly parameterName: string;
+  /** The version CloudFront is to send; absent means the latest at deploy time. */
+  readonly version?: number;
+}
+
+/** The parameter holding a stage's origin secret. */
+export function originSecretParameter(stage: Stage): string {
+  return `/grail/${stage}/origin-secret`;
 }
 
 /** A mistake in the context; its message is one line meant for a person. */
@@ -59,7 +86,9 @@ const PRICE_CLASSES: Record<string, PriceClass> = {
 
 /**
  * readSettings validates the context and fills in defaults. It throws
- * SettingsError for anything a person got wrong.
+ * SettingsError for anything a person got wrong. grail deploy refuses -c
+ * keys this does not read (internal/deploy's ContextKeys; a Go test keeps
+ * the two lists equal).
  */
 export function readSettings(ctx: ContextReader): Settings {
   const stage = oneOf('stage', str(ctx, 'stage') ?? 'dev', STAGES);
@@ -92,12 +121,41 @@ export function readSettings(ctx: ContextReader): Settings {
     invalidate,
     priceClass: priceClass(str(ctx, 'priceClass') ?? '100'),
     throttle: {
-      rate: positiveInt(ctx, 'throttleRate') ?? 100,
-      burst: positiveInt(ctx, 'throttleBurst') ?? 1000,
+      rate: positiveInt(ctx, 'throttleRate') ?? DEFAULT_THROTTLE_RATE,
+      burst: positiveInt(ctx, 'throttleBurst') ?? DEFAULT_THROTTLE_BURST,
     },
     noncurrentVersionDays: positiveInt(ctx, 'noncurrentVersionDays') ?? 30,
+    reservedConcurrency: wholeNumber(ctx, 'reservedConcurrency') ?? DEFAULT_RESERVED_CONCURRENCY,
+    budget: costBudget(ctx),
+    originSecret: {
+      parameterName: originSecretParameter(stage),
+      version: positiveInt(ctx, 'originSecretVersion'),
+    },
     domain: customDomain(ctx),
   };
+}
+
+// The cost guard's defaults are sized for a personal blog, whose pages are
+// nearly all CloudFront cache hits: ten cache misses a second are 860,000
+// a day. docs/deploy.md shows the worst-case monthly cost of these limits.
+export const DEFAULT_THROTTLE_RATE = 10;
+export const DEFAULT_THROTTLE_BURST = 50;
+export const DEFAULT_RESERVED_CONCURRENCY = 5;
+export const DEFAULT_MONTHLY_BUDGET_USD = 10;
+
+function costBudget(ctx: ContextReader): CostBudget | undefined {
+  const email = str(ctx, 'budgetEmail');
+  const monthlyUsd = positiveInt(ctx, 'monthlyBudgetUsd');
+  if (email === undefined) {
+    if (monthlyUsd !== undefined) {
+      throw new SettingsError('monthlyBudgetUsd needs budgetEmail, the address the alarm is sent to');
+    }
+    return undefined;
+  }
+  if (!EMAIL.test(email)) {
+    throw new SettingsError(`budgetEmail ${JSON.stringify(email)} is not an e-mail address`);
+  }
+  return { email, monthlyUsd: monthlyUsd ?? DEFAULT_MONTHLY_BUDGET_USD };
 }
 
 function customDomain(ctx: ContextReader): CustomDomain | undefined {
@@ -139,6 +197,7 @@ function customDomain(ctx: ContextReader): CustomDomain | undefined {
   return { name, certificateArn, zone: { id: zoneId, name: zoneName } };
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
@@ -186,12 +245,21 @@ function bool(ctx: ContextReader, key: string): boolean | undefined {
 }
 
 function positiveInt(ctx: ContextReader, key: string): number | undefined {
+  return integer(ctx, key, 1);
+}
+
+function wholeNumber(ctx: ContextReader, key: string): number | undefined {
+  return integer(ctx, key, 0);
+}
+
+function integer(ctx: ContextReader, key: string, min: 0 | 1): number | undefined {
   const v = str(ctx, key);
   if (v === undefined) {
     return undefined;
   }
-  if (!/^[0-9]+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
-    throw new SettingsError(`${key} must be a whole number above 0, not ${JSON.stringify(v)}`);
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+    const what = min === 0 ? 'a whole number' : 'a whole number above 0';
+    throw new SettingsError(`${key} must be ${what}, not ${JSON.stringify(v)}`);
   }
   return Number(v);
 }

@@ -82,6 +82,16 @@ test('returns the request unchanged when there is no Host', () => {
   assert.equal('x-forwarded-host' in out.headers, false);
 });
 
+test('lowercases the host, so that one page is one cache entry', () => {
+  const out = handler(event({ host: { value: 'Blog.Example.COM' } }));
+  assert.deepEqual(out.headers['x-forwarded-host'], { value: 'blog.example.com' });
+});
+
+test("drops the reader's own X-Forwarded-Host when there is no Host", () => {
+  const out = handler(event({ 'x-forwarded-host': { value: 'evil.example' } }));
+  assert.equal('x-forwarded-host' in out.headers, false);
+});
+
 test('fits the CloudFront Functions size limit of 10 KB', () => {
   assert.ok(statSync(FORWARDED_HOST_JS).size < 10 * 1024);
 });

@@ -34,8 +34,11 @@ describe('defaults', () => {
     assert.equal(s.frontDoor, 'http');
     assert.equal(s.invalidate, false);
     assert.equal(s.priceClass, PriceClass.PRICE_CLASS_100);
-    assert.deepEqual(s.throttle, { rate: 100, burst: 1000 });
+    assert.deepEqual(s.throttle, { rate: 10, burst: 50 });
     assert.equal(s.noncurrentVersionDays, 30);
+    assert.equal(s.reservedConcurrency, 5);
+    assert.equal(s.budget, undefined);
+    assert.deepEqual(s.originSecret, { parameterName: '/grail/dev/origin-secret', version: undefined });
     assert.equal(s.domain, undefined);
   });
 
@@ -48,6 +51,10 @@ describe('defaults', () => {
       throttleRate: '50',
       throttleBurst: '200',
       noncurrentVersionDays: '7',
+      reservedConcurrency: '0',
+      budgetEmail: 'me@example.com',
+      monthlyBudgetUsd: '25',
+      originSecretVersion: '3',
     });
     assert.equal(s.stackName, 'grail-prod');
     assert.equal(s.frontDoor, 'rest');
@@ -55,6 +62,13 @@ describe('defaults', () => {
     assert.equal(s.priceClass, PriceClass.PRICE_CLASS_ALL);
     assert.deepEqual(s.throttle, { rate: 50, burst: 200 });
     assert.equal(s.noncurrentVersionDays, 7);
+    assert.equal(s.reservedConcurrency, 0, '0 reserves nothing');
+    assert.deepEqual(s.budget, { email: 'me@example.com', monthlyUsd: 25 });
+    assert.deepEqual(s.originSecret, { parameterName: '/grail/prod/origin-secret', version: 3 });
+  });
+
+  test('a budget e-mail alone gets the default budget', () => {
+    assert.deepEqual(settings({ budgetEmail: 'me@example.com' }).budget, { email: 'me@example.com', monthlyUsd: 10 });
   });
 });
 
@@ -145,6 +159,13 @@ describe('other values', () => {
   test('numbers must be whole and positive', () => {
     rejects({ throttleRate: '0' }, /throttleRate must be a whole number above 0/);
     rejects({ noncurrentVersionDays: '1.5' }, /noncurrentVersionDays must be a whole number above 0/);
+  });
+  test('reserved concurrency may be 0 but not negative', () => {
+    rejects({ reservedConcurrency: '-1' }, /reservedConcurrency must be a whole number, not "-1"/);
+  });
+  test('a budget needs an e-mail address', () => {
+    rejects({ monthlyBudgetUsd: '20' }, /monthlyBudgetUsd needs budgetEmail/);
+    rejects({ budgetEmail: 'me' }, /budgetEmail "me" is not an e-mail address/);
   });
   test('invalidate must be a boolean', () => {
     rejects({ invalidate: 'yes' }, /invalidate must be true or false/);

@@ -6,13 +6,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
-import { FORWARDED_HOST_JS } from '../lib/grail-stack';
+import { DYNAMIC_PATHS, FORWARDED_HOST_JS } from '../lib/grail-stack';
 import { fakeZip, findCycle, only, resolve, synth } from './helpers';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
-const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
-const STACK_UUID = 'select(2, split(/, ${AWS::StackId}))';
+const SECRET_REF = '{{resolve:ssm:/grail/dev/origin-secret}}';
 
 /** The function's GRAIL_CONFIG, with references shown as ${LogicalId}. */
 function grailConfig(s: ReturnType<typeof synth>): Record<string, unknown> {
@@ -29,6 +28,12 @@ function statements(s: ReturnType<typeof synth>) {
     actions: [st.Action].flat(),
     resources: [st.Resource].flat().map(resolve),
   }));
+}
+
+/** cloudFrontMatch matches a path as a CloudFront path pattern does: * is any run of characters. */
+function cloudFrontMatch(pattern: string, path: string): boolean {
+  const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${re}$`).test(path);
 }
 
 function behavior(s: ReturnType<typeof synth>, pattern: string): any {
@@ -134,8 +139,20 @@ describe('function', () => {
       stripBasePath: '',
       keepStage: false,
       originSecretHeader: 'X-Grail-Origin-Secret',
-      originSecret: STACK_UUID,
+      originSecretParameter: '/grail/dev/origin-secret',
     });
+  });
+
+  test('at most 5 instances run at once by default, as context says otherwise, and 0 sets no cap', () => {
+    assert.equal(only(s.template, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions, 5);
+    assert.equal(only(synth({ reservedConcurrency: '2' }).template, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions, 2);
+    assert.equal(only(synth({ reservedConcurrency: '0' }).template, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions, undefined);
+  });
+
+  test("Lambda never retries a job's invocation", () => {
+    const config = only(s.template, 'AWS::Lambda::EventInvokeConfig').props;
+    assert.equal(config.MaximumRetryAttempts, 0);
+    assert.equal(resolve(config.FunctionName), `\${${s.id(s.stack.site)}}`);
   });
 
   test('logs to its own group, kept six months', () => {
@@ -171,6 +188,12 @@ describe('permissions', () => {
         effect: 'Allow',
         actions: ['lambda:InvokeFunction'],
         resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:grail-dev'],
+      },
+      {
+        sid: 'ReadOriginSecret',
+        effect: 'Allow',
+        actions: ['ssm:GetParameter'],
+        resources: ['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/grail/dev/origin-secret'],
       },
     ]);
     // No AWS-managed policy rides along (AWSLambdaBasicExecutionRole would
@@ -226,10 +249,21 @@ describe('front door', () => {
       const s = synth({ frontDoor });
       const origin = only(s.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.Origins[0];
       const headers = origin.OriginCustomHeaders.map((h: any) => [h.HeaderName, resolve(h.HeaderValue)]);
-      assert.deepEqual(headers, [['X-Grail-Origin-Secret', STACK_UUID]]);
-      assert.equal(grailConfig(s).originSecret, STACK_UUID);
+      assert.deepEqual(headers, [['X-Grail-Origin-Secret', SECRET_REF]]);
+      assert.equal(grailConfig(s).originSecretParameter, '/grail/dev/origin-secret');
     });
   }
+
+  test('the secret is referenced, never written into the template', () => {
+    const s = synth({ originSecretVersion: '4' });
+    const origin = only(s.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.Origins[0];
+    // A rotation makes a new version, and naming it changes the template,
+    // so that CloudFormation updates the distribution.
+    assert.equal(origin.OriginCustomHeaders[0].HeaderValue, '{{resolve:ssm:/grail/dev/origin-secret:4}}');
+    const text = JSON.stringify(s.template.toJSON());
+    assert.equal(text.includes('AWS::StackId'), false, 'the stack id is not the secret');
+    assert.equal('originSecret' in grailConfig(s), false);
+  });
 
   test('the default is an HTTP API with throttling and a catch-all route', () => {
     const s = synth();
@@ -237,7 +271,7 @@ describe('front door', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 1000 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 50 },
     });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
@@ -257,7 +291,7 @@ describe('front door', () => {
     });
   });
 
-  test('rest: a regional REST API that passes every body as binary, throttled 100/1000', () => {
+  test('rest: a regional REST API that passes every body as binary, throttled 10/50', () => {
     const s = synth({ frontDoor: 'rest' });
     s.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       BinaryMediaTypes: ['*/*'],
@@ -269,8 +303,8 @@ describe('front door', () => {
         Match.objectLike({
           HttpMethod: '*',
           ResourcePath: '/*',
-          ThrottlingRateLimit: 100,
-          ThrottlingBurstLimit: 1000,
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 50,
         }),
       ]),
     });
@@ -346,10 +380,22 @@ describe('CloudFront', () => {
     assert.deepEqual(dist().DefaultCacheBehavior.AllowedMethods ?? ['GET', 'HEAD'], ['GET', 'HEAD']);
   });
 
-  for (const pattern of ['/admin*', '/jobs*']) {
-    test(`${pattern} is never cached, takes every method and gets the session cookie`, () => {
+  for (const pattern of ['/admin', '/admin/*', '/jobs/*']) {
+    test(`${pattern} is not cached, takes every method, gets the session cookie and is compressed`, () => {
       const b = behavior(s, pattern);
-      assert.equal(b.CachePolicyId, CACHING_DISABLED);
+      const policy = s.template.toJSON().Resources[b.CachePolicyId.Ref].Properties.CachePolicyConfig;
+      // Cached only if the origin asks (admin pages say no-store), and then
+      // per session and for a second at most.
+      assert.equal(policy.DefaultTTL, 0);
+      assert.equal(policy.MinTTL, 0);
+      assert.ok(policy.MaxTTL <= 1, `MaxTTL ${policy.MaxTTL}`);
+      assert.deepEqual(policy.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig, {
+        CookieBehavior: 'whitelist',
+        Cookies: ['session'],
+      });
+      assert.equal(policy.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingGzip, true);
+      assert.equal(policy.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingBrotli, true);
+      assert.equal(b.Compress, true);
       assert.deepEqual(b.AllowedMethods, ALL_METHODS);
       const orp = s.template.toJSON().Resources[b.OriginRequestPolicyId.Ref].Properties.OriginRequestPolicyConfig;
       assert.deepEqual(orp.CookiesConfig, { CookieBehavior: 'whitelist', Cookies: ['session'] });
@@ -358,6 +404,26 @@ describe('CloudFront', () => {
       assert.ok(orp.HeadersConfig.Headers.includes('Content-Type'));
     });
   }
+
+  test('only the admin and jobs paths bypass the cache, not public posts that start alike', () => {
+    const patterns = dist().CacheBehaviors.filter((b: any) => b.AllowedMethods?.length === ALL_METHODS.length);
+    const dynamic = (path: string) => patterns.some((b: any) => cloudFrontMatch(b.PathPattern, path));
+    for (const path of ['/admin', '/admin/', '/admin/posts/new', '/jobs/3f2a', '/jobs/sleep']) {
+      assert.ok(dynamic(path), `${path} should reach the admin behaviour`);
+    }
+    for (const path of ['/administration-tips', '/admin-notes/', '/jobsearch', '/jobs', '/']) {
+      assert.ok(!dynamic(path), `${path} is a public page and should be cached`);
+    }
+    assert.deepEqual(patterns.map((b: any) => b.PathPattern), DYNAMIC_PATHS);
+  });
+
+  test('the origin request policy name carries the region, so two regions do not collide', () => {
+    const orp = only(s.template, 'AWS::CloudFront::OriginRequestPolicy').props.OriginRequestPolicyConfig;
+    assert.equal(resolve(orp.Name), 'grail-dev-admin-${AWS::Region}');
+    for (const [id, cp] of Object.entries(s.template.findResources('AWS::CloudFront::CachePolicy'))) {
+      assert.match(resolve((cp as any).Properties.CachePolicyConfig.Name), /\$\{AWS::Region\}$/, id);
+    }
+  });
 
   test('/assets/* is cached for a year, within what the origin says', () => {
     const b = behavior(s, '/assets/*');
@@ -387,6 +453,29 @@ describe('CloudFront', () => {
     assert.equal(resolve(outputs.CdnDomainName.Value), `\${${id}.DomainName}`);
     assert.equal(resolve(outputs.SiteUrl.Value), `https://\${${id}.DomainName}/`);
     assert.equal(resolve(outputs.BucketName.Value), `\${${s.id(s.stack.bucket)}}`);
+    assert.equal(resolve(outputs.SiteLocation.Value), `s3://\${${s.id(s.stack.bucket)}}?region=\${AWS::Region}`);
+  });
+});
+
+describe('cost alarm', () => {
+  test('none without an e-mail address', () => {
+    synth().template.resourceCountIs('AWS::Budgets::Budget', 0);
+  });
+
+  test('e-mails at 80% of the monthly budget and when the month is forecast past it', () => {
+    const s = synth({ budgetEmail: 'me@example.com', monthlyBudgetUsd: '15' });
+    const budget = only(s.template, 'AWS::Budgets::Budget').props;
+    assert.deepEqual(budget.Budget.BudgetLimit, { Amount: 15, Unit: 'USD' });
+    assert.equal(budget.Budget.BudgetType, 'COST');
+    assert.equal(budget.Budget.TimeUnit, 'MONTHLY');
+    assert.equal(resolve(budget.Budget.BudgetName), 'grail-dev-${AWS::Region}-monthly-cost');
+    assert.deepEqual(
+      budget.NotificationsWithSubscribers.map((n: any) => [n.Notification.NotificationType, n.Notification.Threshold, n.Subscribers]),
+      [
+        ['ACTUAL', 80, [{ SubscriptionType: 'EMAIL', Address: 'me@example.com' }]],
+        ['FORECASTED', 100, [{ SubscriptionType: 'EMAIL', Address: 'me@example.com' }]],
+      ],
+    );
   });
 });
 

@@ -3,14 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +33,10 @@ type lambdaConfig struct {
 	KeepStage          bool   `json:"keepStage"`
 	OriginSecretHeader string `json:"originSecretHeader"`
 	OriginSecret       string `json:"originSecret"`
+	// OriginSecretParameter names the Parameter Store parameter that holds
+	// the origin secret (the stack's way; OriginSecret is for tests and
+	// hand-made set-ups).
+	OriginSecretParameter string `json:"originSecretParameter"`
 	// CloudFrontDistributionID, when set, makes changes published through
 	// the function invalidate the pages they alter (grail deploy
 	// --invalidate).
@@ -79,8 +81,8 @@ func readLambdaConfig() (lambdaConfig, error) {
 	if c.Site == "" {
 		return c, errors.New(`no site: set GRAIL_CONFIG to {"site": "s3://BUCKET?region=…"} or GRAIL_SITE to the bucket URL`)
 	}
-	if c.OriginSecret != "" && c.OriginSecretHeader == "" {
-		return c, errors.New("GRAIL_CONFIG: originSecret needs originSecretHeader, the header that carries it")
+	if (c.OriginSecret != "" || c.OriginSecretParameter != "") && c.OriginSecretHeader == "" {
+		return c, errors.New("GRAIL_CONFIG: originSecret and originSecretParameter need originSecretHeader, the header that carries the secret")
 	}
 	return c, nil
 }
@@ -119,6 +121,10 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 	if err != nil {
 		return nil, err
 	}
+	secrets, err := newOriginSecrets(ctx, c, newParameterClient)
+	if err != nil {
+		return nil, err
+	}
 	jobWait := time.Duration(c.JobWait)
 	a, err := openApp(ctx, c.Site, log, appOptions{
 		trustForwardedProto: true, // CloudFront and the front doors set it
@@ -137,8 +143,8 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 	}
 	var h http.Handler = a.web
 	trustHost := c.TrustForwardedHost
-	if trustHost && c.OriginSecret != "" {
-		h = originGuard{h: h, header: c.OriginSecretHeader, secret: c.OriginSecret}
+	if secrets != nil {
+		h = originGuard{h: h, header: c.OriginSecretHeader, secrets: secrets, trustHost: trustHost}
 		trustHost = false // the guard decides, request by request
 	}
 	f := &lambdaFunction{app: a, log: log}
@@ -206,42 +212,6 @@ func (f *lambdaFunction) refreshIfDue(ctx context.Context) {
 	case err == nil && wasFailing:
 		f.log.Info("the store is reachable again")
 	}
-}
-
-// originGuard believes X-Forwarded-Host only on requests that carry the
-// origin secret, which CloudFront adds to every request it forwards: a
-// caller of the front door's own address could otherwise choose the host
-// written into absolute links (and cached). The secret is taken out of
-// the request before the site sees it, so no log or page can show it.
-type originGuard struct {
-	h              http.Handler
-	header, secret string
-}
-
-func (g originGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	got := r.Header.Get(g.header)
-	r.Header.Del(g.header)
-	if subtle.ConstantTimeCompare([]byte(got), []byte(g.secret)) == 1 {
-		if host := forwardedHost(r.Header.Get("X-Forwarded-Host")); host != "" {
-			r.Host = host
-		}
-	}
-	g.h.ServeHTTP(w, r)
-}
-
-// forwardedHost returns the first host of an X-Forwarded-Host list if it
-// is a plain host name or address with an optional port, else "".
-func forwardedHost(v string) string {
-	v, _, _ = strings.Cut(v, ",")
-	v = strings.TrimSpace(v)
-	for _, c := range []byte(v) {
-		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'
-		if !ok {
-			return ""
-		}
-	}
-	return v
 }
 
 // lazyLambda is a Lambda client made on first use: most invocations

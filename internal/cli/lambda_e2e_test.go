@@ -68,7 +68,13 @@ func TestLambdaEndToEnd(t *testing.T) {
 		}
 		return r
 	}
-	get := func(path string) lambdaRequest { return lambdaRequest{method: "GET", path: path} }
+	// Every request comes through CloudFront, which adds the origin secret,
+	// unless a test says otherwise.
+	viaCDN := func(r lambdaRequest) lambdaRequest {
+		r.header = map[string]string{"X-Grail-Origin-Secret": "e2e-secret"}
+		return r
+	}
+	get := func(path string) lambdaRequest { return viaCDN(lambdaRequest{method: "GET", path: path}) }
 
 	t.Run("pages through every front door", func(t *testing.T) {
 		for _, ev := range []struct {
@@ -95,8 +101,9 @@ func TestLambdaEndToEnd(t *testing.T) {
 		}
 		forged := get("/sitemap.xml")
 		forged.header = map[string]string{"X-Forwarded-Host": "evil.example", "X-Grail-Origin-Secret": "guess"}
-		if body := string(invoke(t, v2Event(t, forged)).body(t)); strings.Contains(body, "evil.example") {
-			t.Errorf("a direct caller chose the host of the links:\n%.400s", body)
+		res := invoke(t, v2Event(t, forged))
+		if body := string(res.body(t)); strings.Contains(body, "evil.example") || res.StatusCode != 403 {
+			t.Errorf("a direct caller: %d, want 403 and not the host it chose:\n%.400s", res.StatusCode, body)
 		}
 	})
 
@@ -131,7 +138,7 @@ func TestLambdaEndToEnd(t *testing.T) {
 	})
 
 	t.Run("two Set-Cookie", func(t *testing.T) {
-		start := lambdaRequest{method: "POST", path: "/jobs/sleep", query: "seconds=0"}
+		start := viaCDN(lambdaRequest{method: "POST", path: "/jobs/sleep", query: "seconds=0"})
 		v2 := invoke(t, v2Event(t, start))
 		v1 := invoke(t, v1Event(t, start))
 		for name, cookies := range map[string][]string{"2.0 cookies": v2.Cookies, "1.0 multiValueHeaders": v1.MultiValueHeaders["Set-Cookie"]} {
@@ -147,7 +154,7 @@ func TestLambdaEndToEnd(t *testing.T) {
 	})
 
 	t.Run("slow job followed through its redirects", func(t *testing.T) {
-		res := invoke(t, v2Event(t, lambdaRequest{method: "POST", path: "/jobs/sleep", query: "seconds=4"}))
+		res := invoke(t, v2Event(t, viaCDN(lambdaRequest{method: "POST", path: "/jobs/sleep", query: "seconds=4"})))
 		var waits []string
 		for res.StatusCode == 303 && len(waits) < 20 {
 			loc, err := url.Parse(res.header("Location"))
@@ -155,7 +162,7 @@ func TestLambdaEndToEnd(t *testing.T) {
 				t.Fatalf("Location %q is not a job", res.header("Location"))
 			}
 			waits = append(waits, res.header("Retry-After"))
-			res = invoke(t, v2Event(t, lambdaRequest{method: "GET", path: loc.Path, query: loc.RawQuery}))
+			res = invoke(t, v2Event(t, viaCDN(lambdaRequest{method: "GET", path: loc.Path, query: loc.RawQuery})))
 		}
 		if res.StatusCode != 200 || string(res.body(t)) != "slept 4 seconds\n" {
 			t.Fatalf("after %d redirects: %d %q, want 200 and the job's answer", len(waits), res.StatusCode, res.body(t))

@@ -60,6 +60,7 @@ func TestLambdaConfig(t *testing.T) {
 		`{"site":"s3://b","jobWait":25}`:       "duration",
 		`{"site":"s3://b","jobWait":"soon"}`:   "duration",
 		`{"site":"s3://b","originSecret":"x"}`: "originSecretHeader",
+		`{"site":"s3://b","originSecretParameter":"/grail/dev/origin-secret"}`: "originSecretHeader",
 	} {
 		t.Setenv("GRAIL_CONFIG", cfg)
 		t.Setenv("GRAIL_SITE", "")
@@ -72,23 +73,35 @@ func TestLambdaConfig(t *testing.T) {
 func TestOriginGuard(t *testing.T) {
 	var seen *http.Request
 	g := originGuard{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r }),
-		header: "X-Grail-Origin-Secret", secret: "s3cret"}
+		header: "X-Grail-Origin-Secret", secrets: fixedSecret("s3cret"), trustHost: true}
 	for _, tc := range []struct {
 		secret, forwarded, wantHost string
+		wantStatus                  int
 	}{
-		{"s3cret", "blog.example.com", "blog.example.com"},
-		{"s3cret", "blog.example.com:8443, proxy.example", "blog.example.com:8443"},
-		{"s3cret", "evil.example/path", "api.example"}, // not a host
-		{"guess", "evil.example", "api.example"},
-		{"", "evil.example", "api.example"},
+		{"s3cret", "blog.example.com", "blog.example.com", 200},
+		{"s3cret", "blog.example.com:8443, proxy.example", "blog.example.com:8443", 200},
+		{"s3cret", "evil.example/path", "api.example", 200}, // not a host
+		{"guess", "evil.example", "", 403},
+		{"", "evil.example", "", 403},
 	} {
+		seen = nil
 		r := httptest.NewRequest("GET", "/sitemap.xml", nil)
 		r.Host = "api.example"
 		r.Header.Set("X-Forwarded-Host", tc.forwarded)
 		if tc.secret != "" {
 			r.Header.Set("X-Grail-Origin-Secret", tc.secret)
 		}
-		g.ServeHTTP(httptest.NewRecorder(), r)
+		w := httptest.NewRecorder()
+		g.ServeHTTP(w, r)
+		if w.Code != tc.wantStatus {
+			t.Errorf("secret %q: status %d, want %d", tc.secret, w.Code, tc.wantStatus)
+		}
+		if tc.wantStatus != 200 {
+			if seen != nil {
+				t.Errorf("secret %q: the site saw a request without the origin secret", tc.secret)
+			}
+			continue
+		}
 		if seen.Host != tc.wantHost {
 			t.Errorf("secret %q, X-Forwarded-Host %q: host %q, want %q", tc.secret, tc.forwarded, seen.Host, tc.wantHost)
 		}

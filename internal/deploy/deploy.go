@@ -57,11 +57,22 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 
+	// Made (or rotated) once the build has worked, just before the CDK
+	// runs, so that a failed build leaves the secret alone.
+	var secretVersion int64
+	if !o.DryRun && !o.Destroy {
+		if secretVersion, err = o.cloud.ensureOriginSecret(ctx, o.Stage, o.RotateOriginSecret, o.Stdout); err != nil {
+			return err
+		}
+	}
+
 	stack := stackName(o.Stage)
 	args := []string{"--no-install", "cdk"}
 	switch {
 	case o.DryRun:
-		args = append(args, "synth", stack, "--quiet")
+		// A dry run contacts no AWS service and nobody else either: no
+		// notices fetched, no telemetry sent (see cdkEnv).
+		args = append(args, "synth", stack, "--quiet", "--no-notices")
 	case o.Destroy:
 		args = append(args, "destroy", stack)
 		if o.Yes {
@@ -69,7 +80,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		// Said before, because the CDK exits quietly when the answer to its
 		// "Are you sure?" is no.
-		fmt.Fprintf(o.Stdout, "Destroying %s keeps its content bucket (and the function's logs): empty and delete the bucket in the S3 console once the blog's words are no longer wanted.\n", stack)
+		fmt.Fprintf(o.Stdout, "Destroying %s keeps its content bucket (and the function's logs, and the origin secret %s): empty and delete the bucket in the S3 console once the blog's words are no longer wanted.\n", stack, OriginSecretParameter(o.Stage))
 	default:
 		args = append(args, "deploy", stack, "--outputs-file", filepath.Join(tmp, "outputs.json"))
 		if o.Yes {
@@ -77,7 +88,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	args = append(args, "--output", outDir)
-	args = append(args, o.cdkContext(zipPath)...)
+	args = append(args, o.cdkContext(zipPath, secretVersion)...)
 	if err := run(ctx, appDir, o, "npx", args...); err != nil {
 		return fmt.Errorf("cdk %s: %v", args[2], err)
 	}
@@ -92,10 +103,27 @@ func Run(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Stdout, "Site: %s\n", outputs["SiteUrl"])
-		fmt.Fprintf(o.Stdout, "CDN domain: %s\nBucket: %s\n", outputs["CdnDomainName"], outputs["BucketName"])
+		printNextSteps(o.Stdout, outputs, o.cloud.region)
 	}
 	return nil
+}
+
+// printNextSteps says where the blog is and what to do next: a new stack
+// serves an empty bucket with nobody who can log in.
+func printNextSteps(w io.Writer, outputs map[string]string, region string) {
+	site := outputs["SiteUrl"]
+	location := outputs["SiteLocation"]
+	if location == "" {
+		location = "s3://" + outputs["BucketName"] + "?region=" + region
+	}
+	fmt.Fprintf(w, "Site: %s\n", site)
+	fmt.Fprintf(w, "CDN domain: %s\nBucket: %s\n", outputs["CdnDomainName"], outputs["BucketName"])
+	fmt.Fprintf(w, `
+Next steps:
+  1. Make an account to write with:  grail user add NAME --site '%[1]s'
+  2. Publish a site folder (optional): grail push DIR '%[1]s'
+  3. Log in at %[2]sadmin
+`, location, site)
 }
 
 func buildZip(ctx context.Context, root, tmp, zipPath string, stderr io.Writer) error {
@@ -122,11 +150,24 @@ func run(ctx context.Context, dir string, o Options, name string, args ...string
 	cmd.Stdin = o.Stdin
 	cmd.Stdout = o.Stdout
 	cmd.Stderr = o.Stderr
+	cmd.Env = cdkEnv(o)
 	// On cancellation, interrupt rather than kill: the CDK then stops
 	// watching the CloudFormation deployment and exits cleanly.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 15 * time.Second
 	return cmd.Run()
+}
+
+// cdkEnv is the CDK CLI's environment. For a dry run, which the docs
+// promise contacts no AWS service, it also turns off the CLI's telemetry
+// and its check for a newer version; --no-notices keeps it from fetching
+// notices.
+func cdkEnv(o Options) []string {
+	env := os.Environ()
+	if o.DryRun {
+		env = append(env, "CDK_DISABLE_CLI_TELEMETRY=true", "CDK_DISABLE_VERSION_CHECK=true")
+	}
+	return env
 }
 
 // readOutputs reads one stack's outputs from the file cdk deploy

@@ -13,6 +13,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	Yes        bool   // do not ask before security changes or destroying
 	PriceClass string // CloudFront price class: 100, 200 or All; empty means 100
 	Domain     Domain
+	// RotateOriginSecret replaces the secret CloudFront proves itself to
+	// the function with; the old one is accepted for an hour more.
+	RotateOriginSecret bool
 
 	// Context holds further CDK context as key=value, for the settings that
 	// have no flag of their own (throttleRate, noncurrentVersionDays, …).
@@ -48,6 +52,10 @@ type Options struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+
+	// cloud is how grail deploy talks to AWS itself; Preflight makes it
+	// from the credentials unless a test has put a fake here.
+	cloud *cloud
 }
 
 // Domain is an optional custom domain for the distribution.
@@ -69,16 +77,27 @@ var (
 
 // contextFlags are the context keys that have flags of their own.
 var contextFlags = map[string]string{
-	"stage":          "--stage",
-	"frontDoor":      "--front-door",
-	"invalidate":     "--invalidate",
-	"priceClass":     "--price-class",
-	"domainName":     "--domain",
-	"certificateArn": "--certificate-arn",
-	"hostedZoneId":   "--hosted-zone-id",
-	"zoneName":       "--zone-name",
-	"bootstrapZip":   "",
+	"stage":               "--stage",
+	"frontDoor":           "--front-door",
+	"invalidate":          "--invalidate",
+	"priceClass":          "--price-class",
+	"domainName":          "--domain",
+	"certificateArn":      "--certificate-arn",
+	"hostedZoneId":        "--hosted-zone-id",
+	"zoneName":            "--zone-name",
+	"bootstrapZip":        "",
+	"originSecretVersion": "",
 }
+
+// ContextKeys are the settings passed with -c, as deploy/lib/settings.ts
+// reads them; anything else is a typo that the CDK would ignore.
+var ContextKeys = []string{
+	"throttleRate", "throttleBurst", "noncurrentVersionDays",
+	"reservedConcurrency", "budgetEmail", "monthlyBudgetUsd",
+}
+
+// defaultReservedConcurrency is settings.ts's DEFAULT_RESERVED_CONCURRENCY.
+const defaultReservedConcurrency = 5
 
 // Validate checks the options on their own, without looking at the machine,
 // and lower-cases the domain names. Its errors are one line each.
@@ -98,6 +117,9 @@ func (o *Options) Validate() error {
 	if o.DryRun && o.Destroy {
 		return errors.New("--dry-run and --destroy do not go together")
 	}
+	if o.RotateOriginSecret && (o.DryRun || o.Destroy) {
+		return errors.New("--rotate-origin-secret needs a deploy: it goes with neither --dry-run nor --destroy")
+	}
 	if err := o.Domain.validate(); err != nil {
 		return err
 	}
@@ -112,8 +134,25 @@ func (o *Options) Validate() error {
 			}
 			return fmt.Errorf("context %s has its own flag: use %s", key, flag)
 		}
+		if !slices.Contains(ContextKeys, key) {
+			return fmt.Errorf("unknown context key %s (want %s)", key, strings.Join(ContextKeys, ", "))
+		}
 	}
 	return nil
+}
+
+// reservedConcurrency is the function's reserved concurrency the CDK app
+// will set: the -c value, or its default.
+func (o *Options) reservedConcurrency() int {
+	n := defaultReservedConcurrency
+	for _, kv := range o.Context {
+		if key, value, _ := strings.Cut(kv, "="); key == "reservedConcurrency" {
+			if v, err := strconv.Atoi(value); err == nil {
+				n = v
+			}
+		}
+	}
+	return n
 }
 
 func (d *Domain) validate() error {
@@ -147,8 +186,9 @@ func (d *Domain) validate() error {
 	return nil
 }
 
-// cdkContext is the -c arguments for the CDK app.
-func (o *Options) cdkContext(bootstrapZip string) []string {
+// cdkContext is the -c arguments for the CDK app; secretVersion is the
+// origin secret's version in Parameter Store, or 0 for the latest.
+func (o *Options) cdkContext(bootstrapZip string, secretVersion int64) []string {
 	var args []string
 	add := func(key, value string) {
 		if value != "" {
@@ -166,6 +206,9 @@ func (o *Options) cdkContext(bootstrapZip string) []string {
 	add("certificateArn", o.Domain.CertificateARN)
 	add("hostedZoneId", o.Domain.HostedZoneID)
 	add("zoneName", o.Domain.ZoneName)
+	if secretVersion > 0 {
+		add("originSecretVersion", strconv.FormatInt(secretVersion, 10))
+	}
 	for _, kv := range o.Context {
 		args = append(args, "-c", kv)
 	}

@@ -13,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 )
 
 // ModulePath is the module whose source grail deploy builds.
@@ -28,7 +30,9 @@ const credentialsTimeout = 10 * time.Second
 
 // Preflight runs every check that can fail before any work is done: the
 // tools on PATH, the options, grail's source, and (unless o.DryRun) AWS
-// credentials. It returns the module root. Every error is one line.
+// credentials and, for a deploy, that `cdk bootstrap` has run and that
+// the account can reserve the function's concurrency. It returns the
+// module root. Every error is one line.
 func Preflight(ctx context.Context, o *Options) (root string, err error) {
 	if err := CheckTools(ctx, !o.Destroy); err != nil {
 		return "", err
@@ -48,10 +52,24 @@ func Preflight(ctx context.Context, o *Options) (root string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if !o.DryRun {
-		if err := CheckCredentials(ctx); err != nil {
+	if o.DryRun {
+		return root, nil
+	}
+	if o.cloud == nil {
+		cfg, err := loadCredentials(ctx)
+		if err != nil {
 			return "", err
 		}
+		o.cloud = newCloud(cfg)
+	}
+	if o.Destroy {
+		return root, nil // deleting needs neither the bootstrap nor a quota
+	}
+	if err := o.cloud.checkBootstrapped(ctx); err != nil {
+		return "", err
+	}
+	if err := o.cloud.checkConcurrency(ctx, o.reservedConcurrency()); err != nil {
+		return "", err
 	}
 	return root, nil
 }
@@ -88,21 +106,28 @@ func CheckTools(ctx context.Context, needGo bool) error {
 // will, through the SDK's default chain (environment, shared files, SSO,
 // containers, EC2).
 func CheckCredentials(ctx context.Context) error {
+	_, err := loadCredentials(ctx)
+	return err
+}
+
+func loadCredentials(ctx context.Context) (aws.Config, error) {
 	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 	defer cancel()
-	cfg, err := config.LoadDefaultConfig(ctx)
+	// No SDK log lines: off EC2 the metadata service's failure is logged
+	// as a warning ("falling back to IMDSv1") that only confuses.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithLogger(logging.Nop{}))
 	if err != nil {
-		return fmt.Errorf("AWS configuration: %v", err)
+		return cfg, fmt.Errorf("AWS configuration: %v", err)
 	}
 	// The chain's own error lists every provider it tried, which reads as a
 	// wall of text; the hint says how to see it when that helps.
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return errors.New("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure` (`aws sts get-caller-identity` shows what is wrong); --dry-run needs none")
+		return cfg, errors.New("no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure` (`aws sts get-caller-identity` shows what is wrong); --dry-run needs none")
 	}
 	if cfg.Region == "" {
-		return errors.New("no AWS region: set AWS_REGION, or region in your AWS profile")
+		return cfg, errors.New("no AWS region: set AWS_REGION, or region in your AWS profile")
 	}
-	return nil
+	return cfg, nil
 }
 
 // FindSource walks up from dir to the directory whose go.mod declares

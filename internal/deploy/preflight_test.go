@@ -4,7 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -50,6 +53,11 @@ func TestValidate(t *testing.T) {
 		{"context without value", Options{Stage: "dev", Context: []string{"throttleRate"}}, `context "throttleRate" is not key=value`},
 		{"context with its own flag", Options{Stage: "dev", Context: []string{"stage=prod"}}, "context stage has its own flag: use --stage"},
 		{"context set by grail deploy", Options{Stage: "dev", Context: []string{"bootstrapZip=x.zip"}}, "context bootstrapZip is set by grail deploy itself"},
+		{"secret version set by grail deploy", Options{Stage: "dev", Context: []string{"originSecretVersion=3"}}, "context originSecretVersion is set by grail deploy itself"},
+		{"cost guard context", Options{Stage: "dev", Context: []string{"reservedConcurrency=0", "budgetEmail=me@example.com", "monthlyBudgetUsd=20"}}, ""},
+		{"a misspelt context key", Options{Stage: "dev", Context: []string{"throtleRate=50"}}, "unknown context key throtleRate (want throttleRate, throttleBurst, noncurrentVersionDays, reservedConcurrency, budgetEmail, monthlyBudgetUsd)"},
+		{"rotate on a dry run", Options{Stage: "dev", DryRun: true, RotateOriginSecret: true}, "--rotate-origin-secret needs a deploy"},
+		{"rotate on destroy", Options{Stage: "dev", Destroy: true, RotateOriginSecret: true}, "--rotate-origin-secret needs a deploy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,4 +257,33 @@ func repoRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return root
+}
+
+// TestContextKeysMatchTheCDKApp: grail deploy refuses -c keys it does not
+// know, so its list must be the one deploy/lib/settings.ts reads, and its
+// default reservation the app's.
+func TestContextKeysMatchTheCDKApp(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "deploy", "lib", "settings.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, m := range regexp.MustCompile(`\(ctx, '(\w+)'\)`).FindAllStringSubmatch(string(data), -1) {
+		if !slices.Contains(read, m[1]) {
+			read = append(read, m[1])
+		}
+	}
+	known := slices.Clone(ContextKeys)
+	for key := range contextFlags {
+		known = append(known, key)
+	}
+	slices.Sort(read)
+	slices.Sort(known)
+	if !slices.Equal(read, known) {
+		t.Errorf("settings.ts reads %v,\ngrail deploy knows %v", read, known)
+	}
+	m := regexp.MustCompile(`DEFAULT_RESERVED_CONCURRENCY = (\d+);`).FindStringSubmatch(string(data))
+	if m == nil || m[1] != strconv.Itoa(defaultReservedConcurrency) {
+		t.Errorf("settings.ts DEFAULT_RESERVED_CONCURRENCY %v, grail deploy assumes %d", m, defaultReservedConcurrency)
+	}
 }

@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
 done`,
 		"npx": `printf '%s\n' "$@" > LOGS/npx
 pwd > LOGS/npx-dir
+env | grep '^CDK_' > LOGS/npx-env
 while [ $# -gt 0 ]; do
 	if [ "$1" = -c ]; then case "$2" in bootstrapZip=*) test -s "${2#bootstrapZip=}" && echo yes > LOGS/zip-existed;; esac; fi
 	if [ "$1" = --outputs-file ]; then
@@ -83,6 +85,7 @@ func TestRunDeploy(t *testing.T) {
 	logs := stubTools(t)
 	withCredentials(t)
 	root := fakeSource(t)
+	aws := newFakeAWS()
 
 	var stdout bytes.Buffer
 	err := Run(context.Background(), Options{
@@ -94,6 +97,7 @@ func TestRunDeploy(t *testing.T) {
 		Context:    []string{"throttleRate=50"},
 		Source:     root,
 		Stdout:     &stdout,
+		cloud:      aws.cloud(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +129,7 @@ func TestRunDeploy(t *testing.T) {
 		"-c domainName=blog.example.com",
 		"-c certificateArn=" + testCert,
 		"-c throttleRate=50",
+		"-c originSecretVersion=1",
 	} {
 		if !strings.Contains(cdk, want) {
 			t.Errorf("npx %s\nwant it to contain %q", cdk, want)
@@ -132,6 +137,75 @@ func TestRunDeploy(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "Site: https://blog.example.com/\n") {
 		t.Errorf("stdout = %q, want the site URL", stdout.String())
+	}
+
+	// The first deploy makes the origin secret, and says what to do next.
+	secret, ok := aws.params[OriginSecretParameter("prod")]
+	if !ok || secret.version != 1 || len(secret.value) < 40 {
+		t.Errorf("origin secret after the first deploy: %+v, want version 1 of a long random value", secret)
+	}
+	for _, want := range []string{
+		"Created the origin secret /grail/prod/origin-secret.",
+		"grail user add NAME --site 's3://grail-prod-content1a2b3c?region=eu-west-1'",
+		"grail push DIR 's3://grail-prod-content1a2b3c?region=eu-west-1'",
+		"https://blog.example.com/admin",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout = %q\nwant it to contain %q", stdout.String(), want)
+		}
+	}
+	if strings.Contains(stdout.String(), secret.value) || strings.Contains(logged(t, logs, "npx"), secret.value) {
+		t.Error("the secret itself was printed or passed to the CDK")
+	}
+}
+
+func TestRunRotatesOriginSecret(t *testing.T) {
+	logs := stubTools(t)
+	withCredentials(t)
+	root := fakeSource(t)
+	aws := newFakeAWS()
+
+	deploy := func(rotate bool) fakeParameter {
+		t.Helper()
+		if err := Run(context.Background(), Options{Stage: "prod", Source: root, RotateOriginSecret: rotate, cloud: aws.cloud()}); err != nil {
+			t.Fatal(err)
+		}
+		p := aws.params[OriginSecretParameter("prod")]
+		if cdk := lines(logged(t, logs, "npx")); !strings.Contains(cdk, fmt.Sprintf("-c originSecretVersion=%d", p.version)) {
+			t.Errorf("npx %s\nwant CloudFront to be given version %d", cdk, p.version)
+		}
+		return p
+	}
+	first := deploy(false)
+	if again := deploy(false); again != first {
+		t.Errorf("a deploy without --rotate-origin-secret changed the secret: %+v, then %+v", first, again)
+	}
+	rotated := deploy(true)
+	if rotated.version != 2 || rotated.value == first.value {
+		t.Errorf("after --rotate-origin-secret: %+v, want version 2 with a new value (was %+v)", rotated, first)
+	}
+}
+
+func TestRunDryRunOffline(t *testing.T) {
+	logs := stubTools(t)
+	isolateAWS(t) // no credentials: a dry run needs none
+	root := fakeSource(t)
+
+	if err := Run(context.Background(), Options{Stage: "dev", DryRun: true, Source: root}); err != nil {
+		t.Fatal(err)
+	}
+	cdk := lines(logged(t, logs, "npx"))
+	if !strings.HasPrefix(cdk, "--no-install cdk synth grail-dev --quiet --no-notices ") {
+		t.Errorf("npx %s: want a synth without notices", cdk)
+	}
+	if strings.Contains(cdk, "originSecretVersion") {
+		t.Errorf("npx %s: a dry run cannot know the secret's version", cdk)
+	}
+	env := logged(t, logs, "npx-env")
+	for _, want := range []string{"CDK_DISABLE_CLI_TELEMETRY=true", "CDK_DISABLE_VERSION_CHECK=true"} {
+		if !strings.Contains(env, want+"\n") {
+			t.Errorf("the CDK's environment lacks %s:\n%s", want, env)
+		}
 	}
 }
 
@@ -141,7 +215,7 @@ func TestRunDeployAsks(t *testing.T) {
 	root := fakeSource(t)
 	os.Mkdir(filepath.Join(root, "deploy", "node_modules"), 0o755)
 
-	if err := Run(context.Background(), Options{Stage: "prod", Source: root}); err != nil {
+	if err := Run(context.Background(), Options{Stage: "prod", Source: root, cloud: newFakeAWS().cloud()}); err != nil {
 		t.Fatal(err)
 	}
 	if cdk := lines(logged(t, logs, "npx")); strings.Contains(cdk, "--require-approval") {
@@ -158,7 +232,9 @@ func TestRunDestroy(t *testing.T) {
 	root := fakeSource(t)
 
 	var stdout bytes.Buffer
-	if err := Run(context.Background(), Options{Stage: "dev", Destroy: true, Yes: true, Source: root, Stdout: &stdout}); err != nil {
+	aws := newFakeAWS()
+	delete(aws.params, bootstrapVersionParameter) // destroying needs no bootstrap
+	if err := Run(context.Background(), Options{Stage: "dev", Destroy: true, Yes: true, Source: root, Stdout: &stdout, cloud: aws.cloud()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(logs, "go")); err == nil {
@@ -166,6 +242,9 @@ func TestRunDestroy(t *testing.T) {
 	}
 	if cdk := lines(logged(t, logs, "npx")); !strings.HasPrefix(cdk, "--no-install cdk destroy grail-dev --force ") {
 		t.Errorf("npx %s", cdk)
+	}
+	if _, ok := aws.params[OriginSecretParameter("dev")]; ok {
+		t.Error("destroy made an origin secret")
 	}
 	if !strings.Contains(stdout.String(), "keeps its content bucket") {
 		t.Errorf("stdout = %q, want a word about the kept bucket", stdout.String())

@@ -46,10 +46,10 @@ export const ADMIN_HEADERS = [
 export const DYNAMIC_PATHS = ['/admin', '/admin/*', '/jobs/*'];
 
 /** The cookies the admin reads: the session. */
-export const ADMIN_COOKIES = ['session'];
+export const ADMIN_COOKIES = ['session', 'device'];
 
 /** The prefixes whose objects grail treats as scratch space (see the bucket layout). */
-export const SCRATCH_PREFIXES = ['_grail/overflow/', '_grail/jobs/'];
+export const SCRATCH_PREFIXES = ['_grail/overflow/', '_grail/jobs/', '_grail/logins/'];
 
 export interface GrailStackProps extends StackProps {
   readonly settings: Settings;

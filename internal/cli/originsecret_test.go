@@ -33,7 +33,7 @@ func TestOriginSecretEveryFrontDoor(t *testing.T) {
 	t.Setenv("GRAIL_CONFIG", `{"site":`+strconv.Quote(dir)+`,"trustForwardedHost":true,`+
 		`"originSecretHeader":"X-Grail-Origin-Secret","originSecret":"cdn-secret"}`)
 	ctx := context.Background()
-	fn, err := newLambdaFunction(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	fn, err := newLambdaFunction(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), Extensions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -381,7 +381,7 @@ describe('CloudFront', () => {
   });
 
   for (const pattern of ['/admin', '/admin/*', '/jobs/*']) {
-    test(`${pattern} is not cached, takes every method, gets the session cookie and is compressed`, () => {
+    test(`${pattern} is not cached, takes every method, gets the session and device cookies and is compressed`, () => {
       const b = behavior(s, pattern);
       const policy = s.template.toJSON().Resources[b.CachePolicyId.Ref].Properties.CachePolicyConfig;
       // Cached only if the origin asks (admin pages say no-store), and then
@@ -391,14 +391,14 @@ describe('CloudFront', () => {
       assert.ok(policy.MaxTTL <= 1, `MaxTTL ${policy.MaxTTL}`);
       assert.deepEqual(policy.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig, {
         CookieBehavior: 'whitelist',
-        Cookies: ['session'],
+        Cookies: ['session', 'device'],
       });
       assert.equal(policy.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingGzip, true);
       assert.equal(policy.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingBrotli, true);
       assert.equal(b.Compress, true);
       assert.deepEqual(b.AllowedMethods, ALL_METHODS);
       const orp = s.template.toJSON().Resources[b.OriginRequestPolicyId.Ref].Properties.OriginRequestPolicyConfig;
-      assert.deepEqual(orp.CookiesConfig, { CookieBehavior: 'whitelist', Cookies: ['session'] });
+      assert.deepEqual(orp.CookiesConfig, { CookieBehavior: 'whitelist', Cookies: ['session', 'device'] });
       assert.deepEqual(orp.QueryStringsConfig, { QueryStringBehavior: 'all' });
       assert.ok(orp.HeadersConfig.Headers.includes('X-Forwarded-Host'));
       assert.ok(orp.HeadersConfig.Headers.includes('Content-Type'));

@@ -32,8 +32,9 @@ func writeResponse(c net.Conn, head []byte, rep *representation, withBody bool) 
 // fastHead is the status line and headers of a stored reply exactly as
 // the net/http path writes them (Handler, then Reply.Write), with the
 // Date of this second and, if the client asked to close, Connection:
-// close (net/http writes both after the sorted headers).
-func (r *Reply) fastHead(rep *representation, status int, https, closing bool) []byte {
+// close (net/http writes both after the sorted headers). It appends to
+// dst, which a connection reuses from request to request.
+func (r *Reply) fastHead(dst []byte, rep *representation, status int, https, closing bool) []byte {
 	cached := &rep.heads[b2i(status == http.StatusNotModified)][b2i(https)]
 	pre := cached.Load()
 	if pre == nil {
@@ -41,8 +42,7 @@ func (r *Reply) fastHead(rep *representation, status int, https, closing bool) [
 		pre = &b
 		cached.Store(pre)
 	}
-	head := make([]byte, 0, len(*pre)+len(connectionClose)+40)
-	head = append(head, *pre...)
+	head := append(dst, *pre...)
 	head = append(head, httpDate()...)
 	if closing {
 		head = append(head, connectionClose...)

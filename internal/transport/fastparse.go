@@ -19,7 +19,10 @@ type simpleRequest struct {
 // parseSimple reads a request head from b. complete is false while the
 // head has not all arrived; simple is false for anything but a plain
 // HTTP/1.1 GET or HEAD with no body, in the strict syntax of RFC 9112.
-func parseSimple(b []byte) (req simpleRequest, complete, simple bool) {
+// Strings equal to prev's (the connection's previous request: a browser
+// sends the same Host and Accept-Encoding every time) are reused, so that
+// a request allocates next to nothing.
+func parseSimple(b []byte, prev *Request) (req simpleRequest, complete, simple bool) {
 	end := bytes.Index(b, []byte("\r\n\r\n"))
 	if end < 0 {
 		// A bare LF, or a NUL, will never make a head we serve: let
@@ -29,59 +32,113 @@ func parseSimple(b []byte) (req simpleRequest, complete, simple bool) {
 	req.size = end + 4
 	head := b[:end+2]
 	line, rest, _ := bytes.Cut(head, []byte("\r\n"))
-	if !parseRequestLine(line, &req) {
+	if !parseRequestLine(line, &req, prev) {
 		return req, true, false
 	}
-	var seen uint8 // the headers read, each allowed once: net/http reads the first of several
+	var seen uint16 // the headers read, each allowed once: net/http reads the first of several
 	for len(rest) > 0 {
 		line, rest, _ = bytes.Cut(rest, []byte("\r\n"))
 		name, value, ok := headerField(line)
 		if !ok {
 			return req, true, false
 		}
-		lower := string(toLowerASCII(name))
-		if bit, read := readHeaders[lower]; read {
-			if seen&bit != 0 {
-				return req, true, false
-			}
-			seen |= bit
+		h := headerID(name)
+		if h == otherHeader {
+			continue
 		}
-		switch lower {
-		case "host":
+		if seen&(1<<h) != 0 || h == refusedHeader {
+			return req, true, false
+		}
+		seen |= 1 << h
+		switch h {
+		case hostHeader:
 			// net/http answers 400 to a Host it finds invalid.
-			if !httpguts.ValidHostHeader(value) {
+			if !httpguts.ValidHostHeader(string(value)) {
 				return req, true, false
 			}
-			req.Host = value
-		case "accept-encoding":
-			req.AcceptEncoding = value
-		case "if-none-match":
-			req.IfNoneMatch = value
-		case "if-modified-since":
-			req.IfModifiedSince = value
-		case "x-forwarded-proto":
-			req.forwardedProto = value
-		case "connection":
-			switch string(toLowerASCII([]byte(value))) {
-			case "close":
+			req.Host = reuse(value, prev.Host)
+		case acceptEncodingHeader:
+			req.AcceptEncoding = reuse(value, prev.AcceptEncoding)
+		case ifNoneMatchHeader:
+			req.IfNoneMatch = string(value)
+		case ifModifiedSinceHeader:
+			req.IfModifiedSince = reuse(value, prev.IfModifiedSince)
+		case forwardedProtoHeader:
+			req.forwardedProto = string(value)
+		case connectionHeader:
+			switch {
+			case equalFoldASCII(value, "close"):
 				req.close = true
-			case "keep-alive":
+			case equalFoldASCII(value, "keep-alive"):
 			default:
 				return req, true, false
 			}
-		case "content-length":
-			if value != "0" {
+		case contentLengthHeader:
+			if string(value) != "0" {
 				return req, true, false
 			}
-		case "transfer-encoding", "expect", "upgrade", "te", "trailer", "http2-settings":
-			return req, true, false
 		}
 	}
-	return req, true, seen&readHeaders["host"] != 0
+	return req, true, seen&(1<<hostHeader) != 0
 }
 
-var readHeaders = map[string]uint8{"host": 1, "accept-encoding": 2, "if-none-match": 4,
-	"if-modified-since": 8, "x-forwarded-proto": 16, "connection": 32, "content-length": 64}
+// The headers the fast path reads, or refuses.
+const (
+	hostHeader = iota
+	acceptEncodingHeader
+	ifNoneMatchHeader
+	ifModifiedSinceHeader
+	forwardedProtoHeader
+	connectionHeader
+	contentLengthHeader
+	refusedHeader // a body, an upgrade, an expectation: net/http's business
+	otherHeader
+)
+
+var headerNames = []struct {
+	name string
+	id   int
+}{
+	{"host", hostHeader}, {"accept-encoding", acceptEncodingHeader}, {"if-none-match", ifNoneMatchHeader},
+	{"if-modified-since", ifModifiedSinceHeader}, {"x-forwarded-proto", forwardedProtoHeader},
+	{"connection", connectionHeader}, {"content-length", contentLengthHeader},
+	{"transfer-encoding", refusedHeader}, {"expect", refusedHeader}, {"upgrade", refusedHeader},
+	{"te", refusedHeader}, {"trailer", refusedHeader}, {"http2-settings", refusedHeader},
+}
+
+func headerID(name []byte) int {
+	for _, h := range headerNames {
+		if equalFoldASCII(name, h.name) {
+			return h.id
+		}
+	}
+	return otherHeader
+}
+
+// equalFoldASCII compares b with lower, a lower-case ASCII string,
+// ignoring the case of b's letters.
+func equalFoldASCII(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// reuse returns prev if it holds b's bytes, else a new string.
+func reuse(b []byte, prev string) string {
+	if string(b) == prev {
+		return prev
+	}
+	return string(b)
+}
 
 func bareLF(b []byte) bool {
 	for i := bytes.IndexByte(b, '\n'); i >= 0; {
@@ -99,7 +156,7 @@ func bareLF(b []byte) bool {
 
 // parseRequestLine accepts "GET /path?query HTTP/1.1" with a target made
 // of characters that need no decoding.
-func parseRequestLine(line []byte, req *simpleRequest) bool {
+func parseRequestLine(line []byte, req *simpleRequest, prev *Request) bool {
 	method, rest, ok := bytes.Cut(line, []byte(" "))
 	if !ok {
 		return false
@@ -122,8 +179,8 @@ func parseRequestLine(line []byte, req *simpleRequest) bool {
 		}
 	}
 	path, query, _ := bytes.Cut(target, []byte("?"))
-	req.Path = string(path)
-	req.RawQuery = string(query)
+	req.Path = reuse(path, prev.Path)
+	req.RawQuery = reuse(query, prev.RawQuery)
 	return true
 }
 
@@ -140,24 +197,24 @@ func plainTargetByte(c byte) bool {
 // headerField splits "Name: value" and trims the value's spaces. It
 // refuses what net/http might read differently: an empty or non-token
 // name, a folded line, control characters in the value.
-func headerField(line []byte) (name []byte, value string, ok bool) {
+func headerField(line []byte) (name, value []byte, ok bool) {
 	i := bytes.IndexByte(line, ':')
 	if i <= 0 {
-		return nil, "", false
+		return nil, nil, false
 	}
 	name = line[:i]
 	for _, c := range name {
 		if !tokenByte(c) {
-			return nil, "", false
+			return nil, nil, false
 		}
 	}
-	v := bytes.Trim(line[i+1:], " \t")
-	for _, c := range v {
+	value = bytes.Trim(line[i+1:], " \t")
+	for _, c := range value {
 		if c < ' ' && c != '\t' || c == 0x7f {
-			return nil, "", false
+			return nil, nil, false
 		}
 	}
-	return name, string(v), true
+	return name, value, true
 }
 
 func tokenByte(c byte) bool {
@@ -166,20 +223,4 @@ func tokenByte(c byte) bool {
 		return true
 	}
 	return bytes.IndexByte([]byte("!#$%&'*+-.^_`|~"), c) >= 0
-}
-
-func toLowerASCII(b []byte) []byte {
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			out := make([]byte, len(b))
-			copy(out, b)
-			for j := i; j < len(out); j++ {
-				if 'A' <= out[j] && out[j] <= 'Z' {
-					out[j] += 'a' - 'A'
-				}
-			}
-			return out
-		}
-	}
-	return b
 }

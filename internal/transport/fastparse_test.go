@@ -49,7 +49,7 @@ func TestParseSimple(t *testing.T) {
 		{"double space", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", true, false, ""},
 	}
 	for _, tt := range tests {
-		req, complete, simple := parseSimple([]byte(tt.req))
+		req, complete, simple := parseSimple([]byte(tt.req), &Request{})
 		if complete != tt.complete || simple != tt.simple {
 			t.Errorf("%s: complete %v simple %v, want %v %v", tt.name, complete, simple, tt.complete, tt.simple)
 			continue
@@ -59,7 +59,7 @@ func TestParseSimple(t *testing.T) {
 		}
 	}
 	head := "GET /x?a=1 HTTP/1.1\r\nHOST: a\r\naccept-encoding: gzip, br\r\nIf-None-Match: \"t\"\r\nIf-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\nX-Forwarded-Proto: HTTPS\r\nConnection: Close\r\n\r\n"
-	req, _, _ := parseSimple([]byte(head + "GET /next"))
+	req, _, _ := parseSimple([]byte(head+"GET /next"), &Request{})
 	if req.Host != "a" || req.RawQuery != "a=1" || req.AcceptEncoding != "gzip, br" || req.IfNoneMatch != `"t"` ||
 		req.IfModifiedSince == "" || req.forwardedProto != "HTTPS" || !req.close {
 		t.Errorf("headers not read: %+v", req)
@@ -87,7 +87,7 @@ func FuzzParseSimple(f *testing.F) {
 	}
 	reply := NewReply(200, "text/plain", "no-store", []byte("x"), time.Time{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, complete, simple := parseSimple(b)
+		req, complete, simple := parseSimple(b, &Request{Host: "x", Path: "/", AcceptEncoding: "gzip"})
 		if !complete || !simple {
 			return
 		}
@@ -107,7 +107,7 @@ func FuzzParseSimple(f *testing.F) {
 			r.Close != req.close {
 			t.Fatalf("headers read differently: %q", b[:req.size])
 		}
-		head := string(reply.fastHead(reply.identity, 200, false, req.close))
+		head := string(reply.fastHead(nil, reply.identity, 200, false, req.close))
 		if says := strings.Contains(head, "\r\nConnection: close\r\n"); says != r.Close {
 			t.Fatalf("client asked to close: %v; the answer says Connection: close: %v: %q", r.Close, says, b[:req.size])
 		}

@@ -139,10 +139,12 @@ var fastBufs = sync.Pool{New: func() any { b := make([]byte, maxFastRequest); re
 // fastConn is one connection on the fast path.
 type fastConn struct {
 	net.Conn
-	l   *fastListener
-	buf *[]byte
-	n   int // bytes of buf read and not yet answered
-	req simpleRequest
+	l      *fastListener
+	buf    *[]byte
+	n      int // bytes of buf read and not yet answered
+	req    simpleRequest
+	remote string // the client's address, formatted once
+	head   []byte // the last response head written, its buffer reused
 	// headerDue is when the request head being read must be complete:
 	// ReadHeaderTimeout after its first byte (zero between requests).
 	headerDue time.Time
@@ -152,7 +154,7 @@ type fastConn struct {
 // panic here (in the Site's Lookup, say) must not end the process, as it
 // would in a goroutine that net/http did not start.
 func (l *fastListener) serve(c net.Conn) {
-	fc := &fastConn{Conn: c, l: l, buf: fastBufs.Get().(*[]byte)}
+	fc := &fastConn{Conn: c, l: l, buf: fastBufs.Get().(*[]byte), remote: c.RemoteAddr().String()}
 	l.track(c, true)
 	defer func() {
 		if v := recover(); v != nil {
@@ -187,7 +189,8 @@ func (fc *fastConn) serve() {
 // path will not serve. It closes the connection on a read error.
 func (fc *fastConn) readHead() (complete, simple bool) {
 	buf := *fc.buf
-	fc.req, complete, simple = parseSimple(buf[:fc.n])
+	prev := fc.req.Request
+	fc.req, complete, simple = parseSimple(buf[:fc.n], &prev)
 	for !complete && simple && fc.n < len(buf) {
 		fc.SetReadDeadline(fc.readDeadline())
 		m, err := fc.Read(buf[fc.n:])
@@ -196,7 +199,7 @@ func (fc *fastConn) readHead() (complete, simple bool) {
 			fc.close()
 			return false, false
 		}
-		fc.req, complete, simple = parseSimple(buf[:fc.n])
+		fc.req, complete, simple = parseSimple(buf[:fc.n], &prev)
 	}
 	return complete, simple
 }
@@ -259,7 +262,7 @@ func (fc *fastConn) handOff() {
 func (fc *fastConn) answer() bool {
 	l, req := fc.l, &fc.req
 	req.HTTPS = l.opts.TrustForwardedProto && forwardedHTTPS(req.forwardedProto)
-	req.RemoteAddr = fc.RemoteAddr().String()
+	req.RemoteAddr = fc.remote
 	d, ok := l.lookup(&req.Request)
 	if !ok || d.Kind != Stored {
 		return false
@@ -274,7 +277,8 @@ func (fc *fastConn) answer() bool {
 	if r.notModified(req.IfNoneMatch, req.IfModifiedSince) {
 		status = http.StatusNotModified
 	}
-	head := r.fastHead(rep, status, req.HTTPS, req.close)
+	head := r.fastHead(fc.head[:0], rep, status, req.HTTPS, req.close)
+	fc.head = head
 	if l.opts.WriteTimeout > 0 {
 		fc.SetWriteDeadline(time.Now().Add(l.opts.WriteTimeout))
 	}

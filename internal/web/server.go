@@ -156,6 +156,8 @@ func (s *Server) currentView() (*view, error) {
 	return v, nil
 }
 
+var _ transport.Site = (*Server)(nil)
+
 // ServeHTTP answers a request through the transport's Handler, which asks
 // Lookup (as the fast path and the Lambda adapter do).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

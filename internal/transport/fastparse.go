@@ -11,9 +11,12 @@ import (
 // about, and what the fast path itself needs.
 type simpleRequest struct {
 	Request
-	forwardedProto string
-	close          bool // the client sent Connection: close
-	size           int  // bytes of the request head
+	// The headers that choose among a stored reply's forms: the transport
+	// reads them, the Site need not.
+	acceptEncoding, ifNoneMatch, ifModifiedSince string
+	forwardedProto                               string
+	close                                        bool // the client sent Connection: close
+	size                                         int  // bytes of the request head
 }
 
 // parseSimple reads a request head from b. complete is false while the
@@ -22,7 +25,7 @@ type simpleRequest struct {
 // Strings equal to prev's (the connection's previous request: a browser
 // sends the same Host and Accept-Encoding every time) are reused, so that
 // a request allocates next to nothing.
-func parseSimple(b []byte, prev *Request) (req simpleRequest, complete, simple bool) {
+func parseSimple(b []byte, prev *simpleRequest) (req simpleRequest, complete, simple bool) {
 	end := bytes.Index(b, []byte("\r\n\r\n"))
 	if end < 0 {
 		// A bare LF, or a NUL, will never make a head we serve: let
@@ -58,11 +61,11 @@ func parseSimple(b []byte, prev *Request) (req simpleRequest, complete, simple b
 			}
 			req.Host = reuse(value, prev.Host)
 		case acceptEncodingHeader:
-			req.AcceptEncoding = reuse(value, prev.AcceptEncoding)
+			req.acceptEncoding = reuse(value, prev.acceptEncoding)
 		case ifNoneMatchHeader:
-			req.IfNoneMatch = string(value)
+			req.ifNoneMatch = string(value)
 		case ifModifiedSinceHeader:
-			req.IfModifiedSince = reuse(value, prev.IfModifiedSince)
+			req.ifModifiedSince = reuse(value, prev.ifModifiedSince)
 		case forwardedProtoHeader:
 			req.forwardedProto = string(value)
 		case connectionHeader:
@@ -156,7 +159,7 @@ func bareLF(b []byte) bool {
 
 // parseRequestLine accepts "GET /path?query HTTP/1.1" with a target made
 // of characters that need no decoding.
-func parseRequestLine(line []byte, req *simpleRequest, prev *Request) bool {
+func parseRequestLine(line []byte, req *simpleRequest, prev *simpleRequest) bool {
 	method, rest, ok := bytes.Cut(line, []byte(" "))
 	if !ok {
 		return false

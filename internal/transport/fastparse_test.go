@@ -49,7 +49,7 @@ func TestParseSimple(t *testing.T) {
 		{"double space", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", true, false, ""},
 	}
 	for _, tt := range tests {
-		req, complete, simple := parseSimple([]byte(tt.req), &Request{})
+		req, complete, simple := parseSimple([]byte(tt.req), &simpleRequest{})
 		if complete != tt.complete || simple != tt.simple {
 			t.Errorf("%s: complete %v simple %v, want %v %v", tt.name, complete, simple, tt.complete, tt.simple)
 			continue
@@ -59,9 +59,9 @@ func TestParseSimple(t *testing.T) {
 		}
 	}
 	head := "GET /x?a=1 HTTP/1.1\r\nHOST: a\r\naccept-encoding: gzip, br\r\nIf-None-Match: \"t\"\r\nIf-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\nX-Forwarded-Proto: HTTPS\r\nConnection: Close\r\n\r\n"
-	req, _, _ := parseSimple([]byte(head+"GET /next"), &Request{})
-	if req.Host != "a" || req.RawQuery != "a=1" || req.AcceptEncoding != "gzip, br" || req.IfNoneMatch != `"t"` ||
-		req.IfModifiedSince == "" || req.forwardedProto != "HTTPS" || !req.close {
+	req, _, _ := parseSimple([]byte(head+"GET /next"), &simpleRequest{})
+	if req.Host != "a" || req.RawQuery != "a=1" || req.acceptEncoding != "gzip, br" || req.ifNoneMatch != `"t"` ||
+		req.ifModifiedSince == "" || req.forwardedProto != "HTTPS" || !req.close {
 		t.Errorf("headers not read: %+v", req)
 	}
 	if req.size != len(head) {
@@ -87,7 +87,7 @@ func FuzzParseSimple(f *testing.F) {
 	}
 	reply := NewReply(200, "text/plain", "no-store", []byte("x"), time.Time{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, complete, simple := parseSimple(b, &Request{Host: "x", Path: "/", AcceptEncoding: "gzip"})
+		req, complete, simple := parseSimple(b, &simpleRequest{Request: Request{Host: "x", Path: "/"}, acceptEncoding: "gzip"})
 		if !complete || !simple {
 			return
 		}
@@ -102,8 +102,8 @@ func FuzzParseSimple(f *testing.F) {
 		if hosts := r.Header.Values("Host"); r.Host != req.Host || len(hosts) > 1 || !httpguts.ValidHostHeader(r.Host) {
 			t.Fatalf("fast path accepted a Host net/http answers 400 to (%q, read as %q): %q", hosts, req.Host, b[:req.size])
 		}
-		if r.Header.Get("Accept-Encoding") != req.AcceptEncoding || r.Header.Get("If-None-Match") != req.IfNoneMatch ||
-			r.Header.Get("If-Modified-Since") != req.IfModifiedSince || r.Header.Get("X-Forwarded-Proto") != req.forwardedProto ||
+		if r.Header.Get("Accept-Encoding") != req.acceptEncoding || r.Header.Get("If-None-Match") != req.ifNoneMatch ||
+			r.Header.Get("If-Modified-Since") != req.ifModifiedSince || r.Header.Get("X-Forwarded-Proto") != req.forwardedProto ||
 			r.Close != req.close {
 			t.Fatalf("headers read differently: %q", b[:req.size])
 		}

@@ -189,7 +189,7 @@ func (fc *fastConn) serve() {
 // path will not serve. It closes the connection on a read error.
 func (fc *fastConn) readHead() (complete, simple bool) {
 	buf := *fc.buf
-	prev := fc.req.Request
+	prev := fc.req
 	fc.req, complete, simple = parseSimple(buf[:fc.n], &prev)
 	for !complete && simple && fc.n < len(buf) {
 		fc.SetReadDeadline(fc.readDeadline())
@@ -263,7 +263,7 @@ func (fc *fastConn) answer() bool {
 	l, req := fc.l, &fc.req
 	req.HTTPS = l.opts.TrustForwardedProto && forwardedHTTPS(req.forwardedProto)
 	req.RemoteAddr = fc.remote
-	d, ok := l.lookup(&req.Request)
+	d, ok := l.lookup(req.Request)
 	if !ok || d.Kind != Stored {
 		return false
 	}
@@ -272,9 +272,9 @@ func (fc *fastConn) answer() bool {
 	}
 	start := time.Now()
 	r := d.Reply
-	rep := r.representation(req.AcceptEncoding)
+	rep := r.representation(req.acceptEncoding)
 	status := r.status
-	if r.notModified(req.IfNoneMatch, req.IfModifiedSince) {
+	if r.notModified(req.ifNoneMatch, req.ifModifiedSince) {
 		status = http.StatusNotModified
 	}
 	head := r.fastHead(fc.head[:0], rep, status, req.HTTPS, req.close)
@@ -294,7 +294,7 @@ func (fc *fastConn) answer() bool {
 
 // lookup asks the Site, reporting false if Lookup panicked: net/http then
 // asks again, and answers 500 if it panics again.
-func (l *fastListener) lookup(req *Request) (d Decision, ok bool) {
+func (l *fastListener) lookup(req Request) (d Decision, ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			l.opts.Log.Error("panic in Lookup on the fast path", "path", req.Path, "panic", fmt.Sprint(v))

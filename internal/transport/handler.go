@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"sync"
 )
 
 // HandlerOptions configure Handler.
@@ -32,21 +31,12 @@ type handler struct {
 	opts HandlerOptions
 }
 
-// requests are reused: a Request passed to an interface method escapes,
-// and this is every request's path.
-var requests = sync.Pool{New: func() any { return new(Request) }}
-
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.recover(w, r)
 	https := IsHTTPS(r, h.opts.TrustForwardedProto)
 	setSecurityHeaders(w.Header(), https)
-	req := requests.Get().(*Request)
-	*req = Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		AcceptEncoding: r.Header.Get("Accept-Encoding"), IfNoneMatch: r.Header.Get("If-None-Match"),
-		IfModifiedSince: r.Header.Get("If-Modified-Since"), HTTPS: https, RemoteAddr: r.RemoteAddr, HTTP: r}
-	d := h.site.Lookup(req)
-	*req = Request{}
-	requests.Put(req)
+	d := h.site.Lookup(Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		HTTPS: https, RemoteAddr: r.RemoteAddr, HTTP: r})
 	switch d.Kind {
 	case Stored:
 		writeCorked(w, r, d.Reply)

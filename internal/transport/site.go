@@ -19,7 +19,9 @@ import (
 type Site interface {
 	// Lookup decides how to answer req. It runs for every request, on the
 	// fast path too, so a stored reply must be found without allocating.
-	Lookup(req *Request) Decision
+	// (req is passed by value: a pointer passed to an interface method
+	// escapes to the heap, once per request.)
+	Lookup(req Request) Decision
 }
 
 // Request is the part of a request that a Site's Lookup needs. The fast
@@ -30,8 +32,6 @@ type Request struct {
 	Host   string
 	// Path is the decoded path; RawQuery the query, without '?'.
 	Path, RawQuery string
-	// The request headers that choose among a stored reply's forms.
-	AcceptEncoding, IfNoneMatch, IfModifiedSince string
 	// HTTPS tells whether the client's connection was encrypted (see IsHTTPS).
 	HTTPS bool
 	// RemoteAddr is the client's "ip:port".
@@ -41,7 +41,7 @@ type Request struct {
 }
 
 // RequestURI is the path and query, as a redirect to another host keeps them.
-func (r *Request) RequestURI() string {
+func (r Request) RequestURI() string {
 	if r.HTTP != nil {
 		return r.HTTP.URL.RequestURI()
 	}

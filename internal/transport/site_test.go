@@ -48,7 +48,7 @@ func newTestSite(t testing.TB) *testSite {
 	return ts
 }
 
-func (ts *testSite) Lookup(req *Request) Decision {
+func (ts *testSite) Lookup(req Request) Decision {
 	switch req.Path {
 	case lookupPanic:
 		panic("a bug in Lookup")

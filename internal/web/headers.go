@@ -15,7 +15,7 @@ var cspFeed = []string{"default-src 'none'; script-src 'self'; style-src 'self';
 
 // hostRedirect returns, for a request to one of the site's other host
 // names, the same path on the canonical host; otherwise "".
-func (s *Server) hostRedirect(req *transport.Request, st *site.Site) string {
+func (s *Server) hostRedirect(req transport.Request, st *site.Site) string {
 	cfg := &st.Config
 	if len(cfg.Redirects) == 0 {
 		return ""

@@ -165,7 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Lookup is the one question the transport asks about every request: a
 // host redirect, a mounted handler, a stored page or 404 page of the
 // current snapshot (which the fast path writes itself), or else a render.
-func (s *Server) Lookup(req *transport.Request) transport.Decision {
+func (s *Server) Lookup(req transport.Request) transport.Decision {
 	st := s.loader.Current()
 	if to := s.hostRedirect(req, st); to != "" {
 		return transport.Decision{Kind: transport.Redirect, Location: to}
@@ -183,7 +183,7 @@ func (s *Server) Lookup(req *transport.Request) transport.Decision {
 
 // stored finds the cached response for req: a page, a feed or sitemap
 // made for the host asked for, or a 404 page.
-func (s *Server) stored(req *transport.Request, st *site.Site) *response {
+func (s *Server) stored(req transport.Request, st *site.Site) *response {
 	gen := s.generation(st)
 	if resp := s.cache.get(gen, req.Path); resp != nil {
 		return resp

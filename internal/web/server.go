@@ -1,5 +1,7 @@
-// Package web serves a site over HTTP: the reader's pages, feeds, media
-// and assets, with caching, compression and security headers.
+// Package web is the blog's side of HTTP: the reader's pages, feeds,
+// media and assets, rendered and cached per snapshot. It is a
+// transport.Site: the transport package carries requests to it (Lookup)
+// and writes what it answers.
 package web
 
 import (

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Requests per second for a post page and the home page of the 10k-post
 # corpus: grail serve (warm) against nginx serving the same bytes as static
-# files, measured in the same run, alternating, with wrk on loopback.
+# files, measured in the same run, alternating, with wrk on loopback; then
+# grail's requests per second for an address that does not exist (a 404),
+# as a fraction of the post's.
 #
 #   bench/throughput.sh            # 3 rounds of 10 s per server and page
 #   ROUNDS=5 DURATION=10s bench/throughput.sh
@@ -85,4 +87,13 @@ for page in post home; do
   g=$(median < "$work/g"); n=$(median < "$work/n")
   printf "%-5s grail %9.0f req/s   nginx %9.0f req/s   ratio %.2f   (rounds: grail %s; nginx %s)\n" \
     "$page" "$g" "$n" "$(awk -v g="$g" -v n="$n" 'BEGIN {print g / n}')" "$(paste -sd' ' "$work/g")" "$(paste -sd' ' "$work/n")"
+  [ $page = post ] && gpost=$g
 done
+
+missing=/blog/no-such-post-$RANDOM
+[ "$(curl -so /dev/null -w '%{http_code}' "http://127.0.0.1:$gport$missing")" = 404 ]
+: > "$work/m"
+for r in $(seq "$ROUNDS"); do rps "http://127.0.0.1:$gport$missing" >> "$work/m"; done
+m=$(median < "$work/m")
+printf "404   grail %9.0f req/s   ratio to the post %.2f   (rounds: %s)\n" \
+  "$m" "$(awk -v m="$m" -v g="$gpost" 'BEGIN {print m / g}')" "$(paste -sd' ' "$work/m")"

@@ -6,22 +6,21 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/grailblog/grail/examples/demo"
-	"github.com/grailblog/grail/internal/web"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) error {
-	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--demo] [SITE]", stdio)
+	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--max-conns N] [--demo] [SITE]", stdio)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "serve the built-in demo blog")
 	accessLog := fs.Bool("access-log", true, "log every request")
 	rateLimit := fs.Float64("rate", 20, "requests a second one client address may make, sustained; 0 turns the limit off")
 	burst := fs.Int("burst", 100, "requests one client address may make at once")
+	maxConns := fs.Int("max-conns", 10000, "connections open at once; more wait until one closes")
 	sites, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -29,8 +28,8 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	if len(sites) > 1 {
 		return usageError("serve takes one SITE, got %d", len(sites))
 	}
-	if *rateLimit < 0 || *burst < 1 {
-		return usageError("--rate must be 0 or more and --burst at least 1")
+	if *rateLimit < 0 || *burst < 1 || *maxConns < 1 {
+		return usageError("--rate must be 0 or more, and --burst and --max-conns at least 1")
 	}
 	log := newLogger(stdio)
 	location, cleanup, err := siteLocation(first(sites), *demoFlag)
@@ -54,20 +53,15 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	var h http.Handler = a.web
-	fast := web.FastOptions{}
+	opts := transport.Options{MaxConns: *maxConns, Log: log}
 	if *rateLimit > 0 {
-		fast.Throttle = web.NewThrottler(web.ThrottleOptions{Rate: *rateLimit, Burst: *burst})
-		h = fast.Throttle.Wrap(h)
+		opts.Throttle = &transport.ThrottleOptions{Rate: *rateLimit, Burst: *burst}
 	}
 	if *accessLog {
-		fast.Log = log
-		h = web.AccessLog(h, log)
+		opts.AccessLog = log
 	}
-	srv := web.HTTPServer(h, log)
-	fast.ReadHeaderTimeout, fast.WriteTimeout, fast.IdleTimeout = srv.ReadHeaderTimeout, srv.WriteTimeout, srv.IdleTimeout
 	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", a.store.Describe(), ln.Addr())
-	return web.Serve(ctx, srv, a.web.FastListener(ln, fast), 10*time.Second)
+	return transport.Serve(ctx, ln, a.web, opts)
 }
 
 // siteLocation picks the site to serve: the demo (copied to a temporary

@@ -23,6 +23,10 @@ type cacheItem struct {
 	used atomic.Int64 // the clock value at the last hit
 }
 
+// size is what an entry holds, its key included: the key is a path a
+// client chose, and may be long.
+func (it *cacheItem) size(key string) int64 { return int64(it.resp.Size() + len(key)) }
+
 func newRenderCache(maxBytes int64) *renderCache {
 	return &renderCache{max: maxBytes, items: map[string]*cacheItem{}}
 }
@@ -58,12 +62,12 @@ func (c *renderCache) put(gen cacheGen, path string, r *response) {
 		c.gen, c.items, c.bytes = gen, map[string]*cacheItem{}, 0
 	}
 	if old := c.items[path]; old != nil {
-		c.bytes -= int64(old.resp.size())
+		c.bytes -= old.size(path)
 	}
 	it := &cacheItem{resp: r}
 	it.used.Store(c.clock.Add(1))
 	c.items[path] = it
-	c.bytes += int64(r.size())
+	c.bytes += it.size(path)
 	if c.bytes > c.max {
 		c.evict()
 	}
@@ -75,8 +79,8 @@ func (c *renderCache) put(gen cacheGen, path string, r *response) {
 func (c *renderCache) evict() {
 	var total int64
 	var clocks []int64
-	for _, it := range c.items {
-		total += int64(it.resp.size())
+	for p, it := range c.items {
+		total += it.size(p)
 		clocks = append(clocks, it.used.Load())
 	}
 	c.bytes = total
@@ -86,7 +90,7 @@ func (c *renderCache) evict() {
 	cut := quantile(clocks, 0.25)
 	for p, it := range c.items {
 		if it.used.Load() <= cut {
-			c.bytes -= int64(it.resp.size())
+			c.bytes -= it.size(p)
 			delete(c.items, p)
 		}
 	}

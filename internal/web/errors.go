@@ -23,6 +23,16 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 	}
+	if resp := s.notFoundPage(r, v); resp != nil {
+		resp.write(w, r)
+		return
+	}
+	s.plainError(w, http.StatusNotFound, "Not found.")
+}
+
+// notFoundPage is the 404 page for the request's path, or nil if it
+// cannot be rendered.
+func (s *Server) notFoundPage(r *http.Request, v *view) *response {
 	data := notFoundData{layout: s.layout(v, r.URL.Path, "Page not found", "", "")}
 	data.Canonical = ""
 	data.Suggestions = suggest(v.site.Posts, r.URL.Path, 3)
@@ -30,10 +40,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *view) {
 	body, err := v.render("notfound", data)
 	if err != nil {
 		s.log.Error("render 404 page", "err", err)
-		s.plainError(w, http.StatusNotFound, "Not found.")
-		return
+		return nil
 	}
-	newResponse(http.StatusNotFound, htmlType, "public, max-age=60", body, zeroTime).write(w, r)
+	return newResponse(http.StatusNotFound, htmlType, "public, max-age=60", body, zeroTime)
 }
 
 // suggest returns up to n posts whose slugs are within a few edits of the

@@ -115,7 +115,7 @@ func (s *Server) renderFeed(ctx context.Context, v *view, origin string, f feed)
 	}
 	resp := newResponse(http.StatusOK, ctype, s.pageCacheControl(v.site), body, updated)
 	if f.format != urls.JSONFeed {
-		resp.header["Content-Security-Policy"] = cspFeed
+		resp.Header()["Content-Security-Policy"] = cspFeed
 	}
 	return resp, nil
 }

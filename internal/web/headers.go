@@ -2,72 +2,76 @@ package web
 
 import (
 	"net"
-	"net/http"
 	"strings"
 
 	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/transport"
 )
 
-// Header values are built once; net/http never modifies a header's slice.
-var (
-	// The reader's pages load nothing from any other origin and run no
-	// script at all.
-	cspPublic = []string{"default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; media-src 'self'; " +
-		"form-action 'self'; base-uri 'none'; frame-ancestors 'self'"}
-	// Feeds may load their XSLT stylesheet, which browsers treat as a script.
-	cspFeed = []string{"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"form-action 'none'; base-uri 'none'; frame-ancestors 'self'"}
-	nosniff        = []string{"nosniff"}
-	referrerPolicy = []string{"strict-origin-when-cross-origin"}
-	hsts           = []string{"max-age=31536000; includeSubDomains"}
-)
+// cspFeed replaces the transport's Content-Security-Policy on feeds, which
+// may load their XSLT stylesheet (browsers treat it as a script).
+var cspFeed = []string{"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'none'; base-uri 'none'; frame-ancestors 'self'"}
 
-// securityHeaders sets the headers every response carries. The policy's
-// frame-ancestors replaces X-Frame-Options in every browser in use, and
-// pages that run no script gain nothing from a Permissions-Policy or an
-// opener policy; each header is work on every request of the hot path.
-// (The admin, which runs scripts, sets those of its own.)
-func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h["Content-Security-Policy"] = cspPublic
-	h["X-Content-Type-Options"] = nosniff
-	h["Referrer-Policy"] = referrerPolicy
-	if s.isHTTPS(r) {
-		h["Strict-Transport-Security"] = hsts
-	}
-}
-
-// isHTTPS tells whether the reader's connection was encrypted, trusting
-// X-Forwarded-Proto only when the server is configured to.
-func (s *Server) isHTTPS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return s.trustProto && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-}
-
-// redirectHost answers a request for one of the site's other host names
-// with a permanent redirect to the same path on the canonical host.
-func (s *Server) redirectHost(w http.ResponseWriter, r *http.Request, st *site.Site) bool {
+// hostRedirect returns, for a request to one of the site's other host
+// names, the same path on the canonical host; otherwise "".
+func (s *Server) hostRedirect(req transport.Request, st *site.Site) string {
 	cfg := &st.Config
 	if len(cfg.Redirects) == 0 {
-		return false
+		return ""
 	}
-	host := strings.ToLower(r.Host)
+	host := hostName(req.Host)
+	for _, from := range cfg.Redirects {
+		if host == from {
+			return scheme(req.HTTPS) + "://" + cfg.Canonical + req.RequestURI()
+		}
+	}
+	return ""
+}
+
+// hostOrigin is the origin that feeds and the sitemap link to when no
+// base URL is set, and whether responses made for it may be cached.
+//
+// Each cached host costs memory, and the Host header is the client's to
+// choose, so only a fixed set of hosts get responses of their own, cached:
+// loopback names (a local preview) and the hosts the configuration names
+// (canonicalHost and redirectHosts). Any other host is answered as the
+// canonical host when one is configured; without one, it gets links to
+// itself, rendered for that request and not kept — the links stay right
+// and a forged Host changes nothing for other readers, at the price of a
+// render (set baseURL or canonicalHost to avoid it).
+func (s *Server) hostOrigin(reqHost string, https bool, st *site.Site) (origin string, cached bool) {
+	cfg := &st.Config
+	host := hostName(reqHost)
+	switch {
+	case isLoopbackName(host) || host == cfg.Canonical && host != "":
+		return scheme(https) + "://" + strings.ToLower(reqHost), true
+	case cfg.Canonical != "":
+		return scheme(https) + "://" + cfg.Canonical, true
+	}
+	return scheme(https) + "://" + reqHost, false
+}
+
+// hostName is the lower-case host of a Host header, without its port.
+func hostName(hostport string) string {
+	host := strings.ToLower(hostport)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	for _, from := range cfg.Redirects {
-		if host == from {
-			scheme := "http"
-			if s.isHTTPS(r) {
-				scheme = "https"
-			}
-			target := scheme + "://" + cfg.Canonical + r.URL.RequestURI()
-			w.Header().Set("Cache-Control", "public, max-age=3600")
-			http.Redirect(w, r, target, http.StatusMovedPermanently)
-			return true
-		}
+	return host
+}
+
+func isLoopbackName(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
 	}
-	return false
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func scheme(https bool) string {
+	if https {
+		return "https"
+	}
+	return "http"
 }

@@ -1,5 +1,7 @@
-// Package web serves a site over HTTP: the reader's pages, feeds, media
-// and assets, with caching, compression and security headers.
+// Package web is the blog's side of HTTP: the reader's pages, feeds,
+// media and assets, rendered and cached per snapshot. It is a
+// transport.Site: the transport package carries requests to it (Lookup)
+// and writes what it answers.
 package web
 
 import (
@@ -21,6 +23,7 @@ import (
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/transport"
 	"github.com/grailblog/grail/internal/urls"
 )
 
@@ -46,16 +49,20 @@ type Mount struct {
 	Handler http.Handler
 }
 
-// Server is the HTTP handler for a site.
+// Server is a site as the transport serves it (a transport.Site), and,
+// through the transport's Handler, an http.Handler for it.
 type Server struct {
 	store      *store.Store
 	loader     *site.Loader
 	log        *slog.Logger
 	md         *content.Markdown
 	cache      *renderCache
+	misses     *renderCache // 404 pages, by path
 	trustProto bool
 	mounts     []Mount
 	renders    singleflight.Group
+	handler    http.Handler // the transport's, asking Lookup
+	renderer   http.Handler // what Lookup hands what is not stored
 
 	mu       sync.Mutex // guards theme, themeSum and view, and writes of themeGen
 	theme    *Theme
@@ -79,9 +86,12 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		log:        o.Log,
 		md:         content.NewMarkdown(false),
 		cache:      newRenderCache(o.CacheBytes),
+		misses:     newRenderCache(missCacheBytes),
 		trustProto: o.TrustForwardedProto,
 		mounts:     o.Mounts,
 	}
+	s.handler = transport.Handler(s, transport.HandlerOptions{TrustForwardedProto: o.TrustForwardedProto, Log: o.Log})
+	s.renderer = http.HandlerFunc(s.serveRendered)
 	if err := s.ReloadTheme(ctx); err != nil {
 		return nil, err
 	}
@@ -149,28 +159,56 @@ func (s *Server) currentView() (*view, error) {
 	return v, nil
 }
 
-// ServeHTTP answers a reader's request. Every response carries the
-// security headers; a cached page is written with no other work.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer s.recover(w, r)
+var _ transport.Site = (*Server)(nil)
+
+// ServeHTTP answers a request through the transport's Handler, which asks
+// Lookup (as the fast path and the Lambda adapter do).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Lookup is the one question the transport asks about every request: a
+// host redirect, a mounted handler, a stored page or 404 page of the
+// current snapshot (which the fast path writes itself), or else a render.
+func (s *Server) Lookup(req transport.Request) transport.Decision {
 	st := s.loader.Current()
-	s.securityHeaders(w, r)
-	if s.redirectHost(w, r, st) {
-		return
+	if to := s.hostRedirect(req, st); to != "" {
+		return transport.Decision{Kind: transport.Redirect, Location: to}
 	}
-	if h := s.mounted(r.URL.Path); h != nil {
-		h.ServeHTTP(w, r)
-		return
+	if h := s.mounted(req.Path); h != nil {
+		return transport.Decision{Kind: transport.Mounted, Handler: h}
 	}
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		if resp := s.stored(req, st); resp != nil {
+			return transport.Decision{Kind: transport.Stored, Reply: resp.Reply}
+		}
+	}
+	return transport.Decision{Kind: transport.Render, Handler: s.renderer}
+}
+
+// stored finds the cached response for req: a page, a feed or sitemap
+// made for the host asked for, or a 404 page.
+func (s *Server) stored(req transport.Request, st *site.Site) *response {
+	gen := s.generation(st)
+	if resp := s.cache.get(gen, req.Path); resp != nil {
+		return resp
+	}
+	if st.Config.BaseURL == "" && hostDependent(st, req.Path) {
+		if origin, known := s.hostOrigin(req.Host, req.HTTPS, st); known {
+			if resp := s.cache.get(gen, origin+req.Path); resp != nil {
+				return resp
+			}
+		}
+	}
+	return s.misses.get(gen, req.Path)
+}
+
+// serveRendered answers what Lookup found no stored response for.
+func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request) {
+	defer s.recover(w, r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		s.methodNotAllowed(w, r)
 		return
 	}
-	if resp := s.cache.get(s.generation(st), r.URL.Path); resp != nil {
-		corked(w, r, func() { resp.write(w, r) })
-		return
-	}
-	s.serveUncached(w, r, st)
+	s.serveUncached(w, r, s.loader.Current())
 }
 
 // generation is what pages rendered now are made from.
@@ -203,16 +241,14 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		})
 		return
 	}
-	key := path
+	key, keep := path, true
 	if st.Config.BaseURL == "" && hostDependent(st, path) {
 		// Without a base URL, feeds and the sitemap link to the host the
-		// request named: cache them per host, or one forged Host header
-		// would put another site's links in every reader's feed.
-		key = s.origin(r, st) + path
-		if resp := s.cache.get(s.generation(st), key); resp != nil {
-			resp.write(w, r)
-			return
-		}
+		// request named: they are cached per host (see hostOrigin), or one
+		// forged Host header would put another site's links in every
+		// reader's feed.
+		origin, known := s.hostOrigin(r.Host, s.isHTTPS(r), st)
+		key, keep = origin+path, known
 	}
 	v, err := s.currentView()
 	if err != nil {
@@ -223,16 +259,33 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 	switch {
 	case errors.Is(err, errNotFound):
 		if !s.tryFile(w, r, v) {
-			s.notFound(w, r, v)
+			s.serveNotFound(w, r, v)
 		}
 	case err != nil:
 		s.serverError(w, r, err)
-	case resp.status == http.StatusOK:
+	case resp.Status() == http.StatusOK && keep:
 		s.cache.put(v.gen, key, resp) // what it was made from, which may since have been replaced
 		resp.write(w, r)
 	default:
 		resp.write(w, r)
 	}
+}
+
+// missCacheBytes bounds the 404 pages kept (a few hundred): a crawl of
+// random missing addresses can take no more.
+const missCacheBytes = 4 << 20
+
+// serveNotFound answers a path that names nothing, and keeps the 404 page
+// for the snapshot: a missing address asked for again (a broken link, a
+// scanner) is then answered like a cached page, on the fast path.
+func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request, v *view) {
+	resp := s.notFoundPage(r, v)
+	if resp == nil {
+		s.plainError(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	s.misses.put(v.gen, r.URL.Path, resp)
+	resp.write(w, r)
 }
 
 var errNotFound = errors.New("no such page")
@@ -322,22 +375,23 @@ func (s *Server) routeOldAddress(st *site.Site, path string) (*response, error) 
 func redirect(to string) *response {
 	r := newResponse(http.StatusMovedPermanently, "text/html; charset=utf-8", "public, max-age=3600",
 		[]byte(`<!DOCTYPE html><title>Moved</title><p>Moved to <a href="`+htmlEscape(to)+`">`+htmlEscape(to)+`</a>.`), time.Time{})
-	r.header["Location"] = []string{to}
+	r.Header()["Location"] = []string{to}
 	return r
 }
 
 // origin is the scheme and host that absolute URLs (feeds, sitemap) use:
-// the configured base URL, or else the one the request came to.
+// the configured base URL, or else one for the host the request came to
+// (see hostOrigin).
 func (s *Server) origin(r *http.Request, st *site.Site) string {
 	if st.Config.BaseURL != "" {
 		return st.Config.BaseURL
 	}
-	scheme := "http"
-	if s.isHTTPS(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	origin, _ := s.hostOrigin(r.Host, s.isHTTPS(r), st)
+	return origin
 }
+
+// isHTTPS tells whether the reader's connection was encrypted.
+func (s *Server) isHTTPS(r *http.Request) bool { return transport.IsHTTPS(r, s.trustProto) }
 
 func (s *Server) pageCacheControl(st *site.Site) string {
 	return "public, max-age=" + strconv.Itoa(int(st.Config.CacheMaxAge.Std()/time.Second))

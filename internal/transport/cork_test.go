@@ -1,4 +1,4 @@
-package web
+package transport
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,24 +26,11 @@ func corkedServer(t *testing.T, ts *testSite) string {
 	return "http://" + ln.Addr().String()
 }
 
-func bigSite() map[string]string {
-	files := map[string]string{}
-	for k, v := range basicSite {
-		files[k] = v
-	}
-	var b strings.Builder
-	for i := range 600 {
-		fmt.Fprintf(&b, "Paragraph %d of a long post, with enough words to make the page large.\n\n", i)
-	}
-	files["posts/long.md"] = post("Long", "2024-03-01T10:00:00+01:00") + b.String()
-	return files
-}
-
 // TestCorkedResponsesAreExact: pages sent through the corked connection
 // (one write, or sendfile for large ones) arrive byte for byte as the
 // handler made them, under concurrent keep-alive requests.
 func TestCorkedResponsesAreExact(t *testing.T) {
-	ts := newTestSite(t, bigSite())
+	ts := newTestSite(t)
 	base := corkedServer(t, ts)
 	want := map[string]string{}
 	for _, p := range []string{"/blog/long", "/blog/first", "/"} {
@@ -66,7 +54,7 @@ func TestCorkedResponsesAreExact(t *testing.T) {
 				}
 				body, err := io.ReadAll(resp.Body)
 				resp.Body.Close()
-				if err != nil || string(body) != want[p] || resp.Header.Get("Content-Length") != itoa(len(want[p])) {
+				if err != nil || string(body) != want[p] || resp.Header.Get("Content-Length") != strconv.Itoa(len(want[p])) {
 					errs <- fmt.Errorf("%s: %d bytes, %v; want %d", p, len(body), err, len(want[p]))
 					return
 				}
@@ -83,7 +71,7 @@ func TestCorkedResponsesAreExact(t *testing.T) {
 // TestCorkedPipelined: two requests sent at once on one connection get
 // two complete responses, in order.
 func TestCorkedPipelined(t *testing.T) {
-	ts := newTestSite(t, bigSite())
+	ts := newTestSite(t)
 	_, long := ts.get(t, "/blog/long")
 	_, first := ts.get(t, "/blog/first")
 	base := corkedServer(t, ts)

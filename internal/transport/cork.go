@@ -1,4 +1,4 @@
-package web
+package transport
 
 import (
 	"context"
@@ -18,7 +18,8 @@ import (
 // handler writes straight through, so streaming is never held back.
 
 // CorkListener wraps a listener so that its connections can be corked;
-// use it with ConnContext.
+// use it with ConnContext. (Serve corks the connections it hands to
+// net/http itself.)
 func CorkListener(ln net.Listener) net.Listener { return corkListener{ln} }
 
 // ConnContext makes a corkable connection reachable from its requests'
@@ -112,17 +113,17 @@ func corkedConn(r *http.Request) *corkConn {
 	return c
 }
 
-// corked runs write with the request's connection corked, and flushes
-// net/http's own buffer into it before uncorking, so that the whole
-// response leaves in one write.
-func corked(w http.ResponseWriter, r *http.Request, write func()) {
+// writeCorked writes reply with the request's connection corked, and
+// flushes net/http's own buffer into it before uncorking, so that the
+// whole response leaves in one write.
+func writeCorked(w http.ResponseWriter, r *http.Request, reply *Reply) {
 	c := corkedConn(r)
 	if c == nil {
-		write()
+		reply.Write(w, r)
 		return
 	}
 	c.cork()
-	write()
+	reply.Write(w, r)
 	http.NewResponseController(w).Flush()
 	c.uncork()
 }

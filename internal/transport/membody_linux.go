@@ -1,6 +1,6 @@
 //go:build linux
 
-package web
+package transport
 
 import (
 	"errors"
@@ -71,6 +71,7 @@ func (r *memBodyReader) Read(p []byte) (int, error) {
 	}
 	n := copy(p, r.m.data[r.off:])
 	r.off += n
+	runtime.KeepAlive(r.m)
 	return n, nil
 }
 
@@ -96,8 +97,8 @@ func (c *corkConn) sendBody(r *memBodyReader) (int64, error) {
 // Offsets are passed explicitly, so any number of responses may send the
 // same file at once. It returns the bytes written, head included.
 func sendFileWithHead(conn net.Conn, head []byte, m *memBody) (int64, error) {
-	if pc, ok := conn.(*prefixConn); ok {
-		conn = pc.Conn
+	if hc, ok := conn.(*handedConn); ok {
+		conn = hc.Conn
 	}
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
@@ -135,6 +136,7 @@ func sendFileWithHead(conn net.Conn, head []byte, m *memBody) (int64, error) {
 		}
 		return true
 	})
+	runtime.KeepAlive(m) // m.fd must stay open until sendfile is done
 	return sent, errors.Join(err, serr)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grailblog/grail/internal/auth"
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/errstatus"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 )
@@ -134,11 +135,10 @@ func (a *Admin) writeOver(ctx context.Context, prev *site.Version, next site.Ver
 // saveFailed shows the editor again, text and all, when the store could
 // not take the file: nothing the author typed may be lost to an outage.
 func (a *Admin) saveFailed(w http.ResponseWriter, r *http.Request, ed *editorData, err error) {
-	status := http.StatusServiceUnavailable
+	status := errstatus.Apply(w.Header(), err)
 	ed.Problem = "Nothing was saved: the site's storage cannot be reached right now. Your text is still here; save again in a moment."
-	if !errors.Is(err, store.ErrUnavailable) {
+	if status != http.StatusServiceUnavailable {
 		a.log.Error("admin: save", "key", ed.Key, "err", err)
-		status = http.StatusInternalServerError
 		ed.Problem = "Nothing was saved: writing to the site's storage failed (the server's log says why). Your text is still here."
 	}
 	a.renderEditor(w, r, status, ed)

@@ -11,6 +11,7 @@ import (
 	"github.com/grailblog/grail/internal/jobs"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/urls"
 	"github.com/grailblog/grail/internal/web"
 )
 
@@ -66,7 +67,7 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 		return nil, err
 	}
 	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto,
-		Mounts: []web.Mount{{Prefix: "/admin", Handler: adm}, {Prefix: "/jobs", Handler: a.jobs.Handler()}}})
+		Mounts: []web.Mount{{Prefix: urls.AdminPrefix, Handler: adm}, {Prefix: urls.JobsPrefix, Handler: a.jobs.Handler()}}})
 	if err != nil {
 		st.Close()
 		return nil, err

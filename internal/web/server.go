@@ -37,7 +37,7 @@ type Options struct {
 	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
 	// came over HTTPS (set it behind a proxy or CDN that sets it).
 	TrustForwardedProto bool
-	// Mounts hand the paths under a prefix ("/admin" covers /admin and
+	// Mounts hand the paths under a prefix (urls.AdminPrefix covers /admin and
 	// /admin/…) to another handler: any method, never cached, but with the
 	// same security headers and host redirects as the reader's pages.
 	Mounts []Mount
@@ -227,17 +227,17 @@ func (s *Server) mounted(path string) http.Handler {
 
 func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.Site) {
 	path := r.URL.Path
-	switch {
-	case path == "/healthz":
+	switch rt := st.URLs.Match(path); rt.Kind {
+	case urls.HealthCheck:
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNoContent)
 		return
-	case strings.HasPrefix(path, "/assets/"):
+	case urls.Asset:
 		s.serveAsset(w, r)
 		return
-	case strings.HasPrefix(path, "/media/"):
+	case urls.Media:
 		s.serveFile(w, r, func(ctx context.Context) (store.File, error) {
-			return s.store.OpenMedia(ctx, strings.TrimPrefix(path, "/media/"))
+			return s.store.OpenMedia(ctx, rt.Name)
 		})
 		return
 	}

@@ -16,11 +16,16 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	if len(sites) > 1 {
 		return usageError("check takes one SITE, got %d", len(sites))
 	}
-	st, closeStore, err := openStore(ctx, first(sites))
+	location, _, err := siteLocation(first(sites), false)
+	if err != nil {
+		return err
+	}
+	st, closeStore, err := openStore(ctx, location)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
+	warnTrackedSecrets(ctx, location, stdio.Err)
 	if _, err := st.Config(ctx); err != nil {
 		fmt.Fprintln(stdio.Out, err)
 		return errSilent

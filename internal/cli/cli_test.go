@@ -39,6 +39,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"new"}, 2, "title"},
 		{[]string{"check", "--bogus"}, 2, "Usage: grail check"},
 		{[]string{"serve", "--demo", "somewhere"}, 2, "not both"},
+		{[]string{"serve", "--addr", "no-port"}, 2, "--addr no-port: "},
 	}
 	for _, tt := range tests {
 		code, _, stderr := run(t, tt.args...)

@@ -31,6 +31,16 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	if *rateLimit < 0 || *burst < 1 || *maxConns < 1 {
 		return usageError("--rate must be 0 or more, and --burst and --max-conns at least 1")
 	}
+	// Listen before opening the site: opening writes into it (the session
+	// key, the index), and a bad address must leave it as it was.
+	if _, err := net.ResolveTCPAddr("tcp", *addr); err != nil {
+		return usageError("--addr %s: %v", *addr, err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close() // transport.Serve closes it too; this is for the returns before
 	log := newLogger(stdio)
 	location, cleanup, err := siteLocation(first(sites), *demoFlag)
 	if err != nil {
@@ -49,10 +59,6 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	go func() { a.jobs.Work(ctx, 2); close(jobsDone) }()
 	defer func() { stop(); <-jobsDone }() // jobs record how they ended before the store closes
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
 	opts := transport.Options{MaxConns: *maxConns, Log: log}
 	if *rateLimit > 0 {
 		opts.Throttle = &transport.ThrottleOptions{Rate: *rateLimit, Burst: *burst}

@@ -72,23 +72,24 @@ func runUser(ctx context.Context, args []string, stdio Stdio) error {
 		}
 		return usageError("%s takes one NAME, got %d", args[0], len(names))
 	}
+	name := ""
+	if len(names) == 1 {
+		name = names[0]
+		// Refuse a bad name before the store is opened or anything asked.
+		if err := auth.CheckName(name); err != nil {
+			return err
+		}
+	}
 	st, closeStore, err := openStore(ctx, *siteArg)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	name := ""
-	if len(names) == 1 {
-		name = names[0]
-	}
 	return action.run(ctx, auth.NewUsers(st), name, stdio)
 }
 
 func userAdd(ctx context.Context, users *auth.Users, name string, stdio Stdio) error {
 	// Check what can be checked before asking for a password.
-	if err := auth.CheckName(name); err != nil {
-		return err
-	}
 	if ok, err := users.Exists(ctx, name); err != nil {
 		return err
 	} else if ok {
@@ -120,9 +121,6 @@ func userList(ctx context.Context, users *auth.Users, _ string, stdio Stdio) err
 }
 
 func userPasswd(ctx context.Context, users *auth.Users, name string, stdio Stdio) error {
-	if err := auth.CheckName(name); err != nil {
-		return err
-	}
 	if ok, err := users.Exists(ctx, name); err != nil {
 		return err
 	} else if !ok {
@@ -142,9 +140,6 @@ func userPasswd(ctx context.Context, users *auth.Users, name string, stdio Stdio
 // userLogout ends name's sessions everywhere, as the admin's "Log out
 // everywhere" does: for a lost laptop, or a session left open elsewhere.
 func userLogout(ctx context.Context, users *auth.Users, name string, stdio Stdio) error {
-	if err := auth.CheckName(name); err != nil {
-		return err
-	}
 	if err := users.EndAllSessions(ctx, name); err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ type (
 // openBackend picks the backend for a location: a folder path, a file://
 // URL, or a bucket URL.
 func openBackend(ctx context.Context, location string) (backend.Backend, error) {
-	if dir, ok := folderPath(location); ok {
+	if dir, ok := FolderPath(location); ok {
 		return folder.Open(dir)
 	}
 	scheme, _, _ := strings.Cut(location, "://")
@@ -60,9 +60,9 @@ func openBackend(ctx context.Context, location string) (backend.Backend, error) 
 	return nil, fmt.Errorf("site %q: unsupported scheme %q (use a folder, file://, s3:// or mem://): %w", location, scheme, ErrInvalidKey)
 }
 
-// folderPath tells a folder location (a path or a file:// URL) from a
+// FolderPath tells a folder location (a path or a file:// URL) from a
 // bucket URL.
-func folderPath(location string) (string, bool) {
+func FolderPath(location string) (string, bool) {
 	scheme, _, isURL := strings.Cut(location, "://")
 	if !isURL || strings.ContainsAny(scheme, "/\\.") {
 		return location, true

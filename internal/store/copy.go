@@ -303,7 +303,7 @@ func (c *copier) record(o outcome, size int64) {
 // folder that does not exist yet, so that a site can be copied into a new
 // folder. A bucket must already exist.
 func OpenDestination(ctx context.Context, location string, log *slog.Logger) (*Store, error) {
-	if dir, ok := folderPath(location); ok {
+	if dir, ok := FolderPath(location); ok {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create site folder: %w", err)
 		}

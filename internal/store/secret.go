@@ -11,6 +11,12 @@ import (
 
 const secretKey = "_grail/secret"
 
+// PrivatePaths are the keys and folders (ending in "/") that hold secrets:
+// the session key and the accounts' password hashes. Anyone who reads
+// them can sign sessions or guess passwords offline, so they must never
+// be published, or committed with a site folder.
+func PrivatePaths() []string { return []string{secretKey, usersDir} }
+
 // Secret returns the site's session signing key, creating it on first
 // use. The key is created with a create-only write, so servers starting at
 // the same moment on an empty bucket all end up with the one that won.

@@ -22,6 +22,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/grailblog/grail/internal/store/backend"
 )
@@ -34,6 +35,8 @@ type Backend struct {
 	// mu serialises conditional writes in this process; lockDir extends
 	// that to other processes sharing the folder.
 	mu sync.Mutex
+	// ignoreChecked is set once _grail/.gitignore is known to exist.
+	ignoreChecked atomic.Bool
 }
 
 var (

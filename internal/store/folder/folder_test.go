@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,63 @@ func TestWatchSeesChanges(t *testing.T) {
 	case <-changed:
 	case <-time.After(5 * time.Second):
 		t.Fatal("no change reported")
+	}
+}
+
+// TestStateKeptOutOfGit: the first write under _grail/ leaves an ignore
+// file there, so "git add -A" in a site folder commits the posts and
+// none of grail's secrets; a folder without state gets no _grail/.
+func TestStateKeptOutOfGit(t *testing.T) {
+	dir := t.TempDir()
+	b := open(t, dir)
+	ctx := context.Background()
+	if _, err := b.Write(ctx, "posts/a.md", []byte("post"), backend.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "_grail")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("writing a post made _grail/: %v", err)
+	}
+	for _, key := range []string{"_grail/secret", "_grail/users/ann.json"} {
+		if _, err := b.Write(ctx, key, []byte("private"), backend.WriteOptions{IfAbsent: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ignore, err := os.ReadFile(filepath.Join(dir, "_grail", ".gitignore"))
+	if err != nil || !strings.Contains("\n"+string(ignore), "\n*\n") {
+		t.Fatalf("_grail/.gitignore = %q, %v; want a line *", ignore, err)
+	}
+	var keys []string
+	b.List(ctx, "_grail/", func(o backend.ObjectInfo) error { keys = append(keys, o.Key); return nil })
+	if strings.Join(keys, " ") != "_grail/secret _grail/users/ann.json" {
+		t.Errorf("listed %v; the ignore file is not an object", keys)
+	}
+
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git here")
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}} {
+		if out, err := exec.Command(git, append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	out, err := exec.Command(git, "-C", dir, "ls-files").Output()
+	if err != nil || string(out) != "posts/a.md\n" {
+		t.Errorf("git add -A staged %q (%v); want only posts/a.md", out, err)
+	}
+}
+
+// TestEditedIgnoreFileKept: an ignore file the writer changed is theirs.
+func TestEditedIgnoreFileKept(t *testing.T) {
+	dir := t.TempDir()
+	mine := "# mine\nsecret\nusers/\n"
+	os.Mkdir(filepath.Join(dir, "_grail"), 0o700)
+	os.WriteFile(filepath.Join(dir, "_grail", ".gitignore"), []byte(mine), 0o644)
+	b := open(t, dir)
+	if _, err := b.Write(context.Background(), "_grail/secret", []byte("key"), backend.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "_grail", ".gitignore")); string(got) != mine {
+		t.Errorf("the writer's ignore file became %q", got)
 	}
 }

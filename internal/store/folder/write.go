@@ -27,6 +27,17 @@ const (
 // well under a second.
 const staleTempAge = 5 * time.Minute
 
+// stateDir is grail's own state inside the site folder, which most
+// writers keep in git: the session key, password hashes, login counts,
+// revisions of drafts and derived files. ignoreFile keeps all of it out
+// of commits; it is hidden, so it is never listed as an object.
+const (
+	stateDir   = "_grail/"
+	ignoreFile = stateDir + ".gitignore"
+	ignoreText = "# grail's own state: the session key, accounts, login counts, revisions and\n" +
+		"# derived files. Secrets and personal data: never commit any of it.\n*\n"
+)
+
 // Write puts data in a temporary file beside the target and renames it
 // into place, so a reader never sees half a file and a crash never leaves
 // one; the folder is then synced, so that a write reported done survives
@@ -38,7 +49,8 @@ func (d *Backend) Write(_ context.Context, key string, data []byte, o backend.Wr
 	}
 	dir := path.Dir(key)
 	dirMode, fileMode := os.FileMode(0o755), os.FileMode(0o644)
-	if strings.HasPrefix(key, "_grail/") {
+	isState := strings.HasPrefix(key, stateDir)
+	if isState {
 		// grail's own state holds password hashes, the session key and
 		// unpublished drafts: for this account's eyes only.
 		dirMode, fileMode = 0o700, 0o600
@@ -48,6 +60,9 @@ func (d *Backend) Write(_ context.Context, key string, data []byte, o backend.Wr
 			return backend.ObjectInfo{}, fmt.Errorf("write %s: a file is where a folder of its path should be: %w: %w", key, backend.ErrInvalidKey, err)
 		}
 		return backend.ObjectInfo{}, fmt.Errorf("write %s: %w", key, fsError(err, true))
+	}
+	if isState {
+		d.keepStateOutOfGit()
 	}
 	tmp, err := d.writeTemp(dir, data, fileMode)
 	if err != nil {
@@ -91,6 +106,24 @@ func (d *Backend) checkCondition(key string, o backend.WriteOptions) error {
 		return fmt.Errorf("update %s: %w", key, backend.ErrConflict)
 	}
 	return nil
+}
+
+// keepStateOutOfGit writes _grail/.gitignore if there is none, once per
+// process: a folder made by an older grail gets one too, and one the
+// writer edited is left as it is. It is best effort: a folder where it
+// cannot be written refuses the state's own write as well.
+func (d *Backend) keepStateOutOfGit() {
+	if d.ignoreChecked.Load() {
+		return
+	}
+	f, err := d.root.OpenFile(ignoreFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err == nil {
+		_, werr := f.WriteString(ignoreText)
+		err = errors.Join(werr, f.Close())
+	}
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		d.ignoreChecked.Store(true)
+	}
 }
 
 func (d *Backend) writeTemp(dir string, data []byte, mode os.FileMode) (string, error) {

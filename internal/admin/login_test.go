@@ -2,11 +2,15 @@ package admin
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grailblog/grail/internal/testsite"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 func TestUnauthenticatedPagesRedirectToLoginAndBack(t *testing.T) {
@@ -224,6 +228,32 @@ func TestSafeNext(t *testing.T) {
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestForwardedHostOnlyFromATrustedProxy: a cross-site login posted with
+// a forged X-Forwarded-Host naming the attacker's site is refused; the
+// same headers from the trusted proxy in front of the server describe
+// the reader's request and are honoured.
+func TestForwardedHostOnlyFromATrustedProxy(t *testing.T) {
+	loopback := transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	for _, tc := range []struct {
+		name    string
+		proxies transport.Proxies
+		want    int
+	}{
+		{"from anyone", transport.Proxies{}, http.StatusForbidden},
+		{"from a trusted proxy", loopback, http.StatusSeeOther},
+	} {
+		ts := &testSite{dir: t.TempDir(), proxies: tc.proxies}
+		testsite.WriteFiles(t, ts.dir, siteFiles(nil))
+		ts.open(t, ts.dir)
+		b := ts.browser(t)
+		res, page := b.postForm("/admin/login", url.Values{"name": {testUser}, "password": {testPassword}},
+			"Origin", "https://evil.example", "X-Forwarded-Host", "evil.example")
+		if res.StatusCode != tc.want {
+			t.Errorf("%s: status %d, want %d\n%.300s", tc.name, res.StatusCode, tc.want, page)
 		}
 	}
 }

@@ -34,9 +34,9 @@ type Options struct {
 	Log    *slog.Logger
 	// CacheBytes bounds the memory used by rendered pages (default 64 MiB).
 	CacheBytes int64
-	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
-	// came over HTTPS (set it behind a proxy or CDN that sets it).
-	TrustForwardedProto bool
+	// Proxies are those whose forwarded headers are believed, for requests
+	// that come through ServeHTTP (see transport.Proxies).
+	Proxies transport.Proxies
 	// Mounts hand the paths under a prefix ("/admin" covers /admin and
 	// /admin/…) to another handler: any method, never cached, but with the
 	// same security headers and host redirects as the reader's pages.
@@ -52,17 +52,16 @@ type Mount struct {
 // Server is a site as the transport serves it (a transport.Site), and,
 // through the transport's Handler, an http.Handler for it.
 type Server struct {
-	store      *store.Store
-	loader     *site.Loader
-	log        *slog.Logger
-	md         *content.Markdown
-	cache      *renderCache
-	misses     *renderCache // 404 pages, by path
-	trustProto bool
-	mounts     []Mount
-	renders    singleflight.Group
-	handler    http.Handler // the transport's, asking Lookup
-	renderer   http.Handler // what Lookup hands what is not stored
+	store    *store.Store
+	loader   *site.Loader
+	log      *slog.Logger
+	md       *content.Markdown
+	cache    *renderCache
+	misses   *renderCache // 404 pages, by path
+	mounts   []Mount
+	renders  singleflight.Group
+	handler  http.Handler // the transport's, asking Lookup
+	renderer http.Handler // what Lookup hands what is not stored
 
 	mu       sync.Mutex // guards theme, themeSum and view, and writes of themeGen
 	theme    *Theme
@@ -81,16 +80,15 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:      o.Store,
-		loader:     o.Loader,
-		log:        o.Log,
-		md:         content.NewMarkdown(false),
-		cache:      newRenderCache(o.CacheBytes),
-		misses:     newRenderCache(missCacheBytes),
-		trustProto: o.TrustForwardedProto,
-		mounts:     o.Mounts,
+		store:  o.Store,
+		loader: o.Loader,
+		log:    o.Log,
+		md:     content.NewMarkdown(false),
+		cache:  newRenderCache(o.CacheBytes),
+		misses: newRenderCache(missCacheBytes),
+		mounts: o.Mounts,
 	}
-	s.handler = transport.Handler(s, transport.HandlerOptions{TrustForwardedProto: o.TrustForwardedProto, Log: o.Log})
+	s.handler = transport.Handler(s, transport.HandlerOptions{Proxies: o.Proxies, Log: o.Log})
 	s.renderer = http.HandlerFunc(s.serveRendered)
 	if err := s.ReloadTheme(ctx); err != nil {
 		return nil, err
@@ -247,7 +245,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		// request named: they are cached per host (see hostOrigin), or one
 		// forged Host header would put another site's links in every
 		// reader's feed.
-		origin, known := s.hostOrigin(r.Host, s.isHTTPS(r), st)
+		origin, known := s.hostOrigin(r.Host, transport.IsHTTPS(r), st)
 		key, keep = origin+path, known
 	}
 	v, err := s.currentView()
@@ -386,12 +384,9 @@ func (s *Server) origin(r *http.Request, st *site.Site) string {
 	if st.Config.BaseURL != "" {
 		return st.Config.BaseURL
 	}
-	origin, _ := s.hostOrigin(r.Host, s.isHTTPS(r), st)
+	origin, _ := s.hostOrigin(r.Host, transport.IsHTTPS(r), st)
 	return origin
 }
-
-// isHTTPS tells whether the reader's connection was encrypted.
-func (s *Server) isHTTPS(r *http.Request) bool { return transport.IsHTTPS(r, s.trustProto) }
 
 func (s *Server) pageCacheControl(st *site.Site) string {
 	return "public, max-age=" + strconv.Itoa(int(st.Config.CacheMaxAge.Std()/time.Second))

@@ -60,8 +60,9 @@ type Server struct {
 	misses   *renderCache // 404 pages, by path
 	mounts   []Mount
 	renders  singleflight.Group
-	handler  http.Handler // the transport's, asking Lookup
-	renderer http.Handler // what Lookup hands what is not stored
+	rendered atomic.Uint64 // routes rendered (for tests and metrics)
+	handler  http.Handler  // the transport's, asking Lookup
+	renderer http.Handler  // what Lookup hands what is not stored
 
 	mu       sync.Mutex // guards theme, themeSum and view, and writes of themeGen
 	theme    *Theme
@@ -190,10 +191,12 @@ func (s *Server) stored(req transport.Request, st *site.Site) *response {
 		return resp
 	}
 	if st.Config.BaseURL == "" && hostDependent(st, req.Path) {
-		if origin, known := s.hostOrigin(req.Host, req.HTTPS, st); known {
-			if resp := s.cache.get(gen, origin+req.Path); resp != nil {
-				return resp
-			}
+		origin, known := s.hostOrigin(req.Host, req.HTTPS, st)
+		if !known {
+			return misdirected
+		}
+		if resp := s.cache.get(gen, origin+req.Path); resp != nil {
+			return resp
 		}
 	}
 	return s.misses.get(gen, req.Path)
@@ -239,14 +242,18 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		})
 		return
 	}
-	key, keep := path, true
+	key := path
 	if st.Config.BaseURL == "" && hostDependent(st, path) {
 		// Without a base URL, feeds and the sitemap link to the host the
 		// request named: they are cached per host (see hostOrigin), or one
 		// forged Host header would put another site's links in every
-		// reader's feed.
+		// reader's feed; a host the site does not know is not rendered.
 		origin, known := s.hostOrigin(r.Host, transport.IsHTTPS(r), st)
-		key, keep = origin+path, known
+		if !known {
+			misdirected.write(w, r)
+			return
+		}
+		key = origin + path
 	}
 	v, err := s.currentView()
 	if err != nil {
@@ -261,7 +268,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		}
 	case err != nil:
 		s.serverError(w, r, err)
-	case resp.Status() == http.StatusOK && keep:
+	case resp.Status() == http.StatusOK:
 		s.cache.put(v.gen, key, resp) // what it was made from, which may since have been replaced
 		resp.write(w, r)
 	default:
@@ -294,6 +301,7 @@ var errNotFound = errors.New("no such page")
 func (s *Server) render(r *http.Request, v *view, key string) (*response, error) {
 	flight := strconv.FormatUint(v.gen.site, 10) + "." + strconv.FormatUint(v.gen.theme, 10) + " " + key
 	resp, err, _ := s.renders.Do(flight, func() (any, error) {
+		s.rendered.Add(1)
 		// The first reader's request renders for all: its going away must
 		// not fail the others.
 		return s.route(r.WithContext(context.WithoutCancel(r.Context())), v, r.URL.Path)

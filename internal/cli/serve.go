@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/grailblog/grail/examples/demo"
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/transport"
 )
 
@@ -70,11 +71,7 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 		opts.AccessLog = log
 	}
 	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", a.store.Describe(), ln.Addr())
-	if cfg.BaseURL == "" && cfg.Canonical == "" && !isLoopback(ln.Addr()) {
-		// Once, here: per request it would be a log line an attacker writes.
-		log.Warn("no baseURL in grail.toml: feeds and the sitemap answer 421 to hosts other than loopback names until baseURL (or canonicalHost) is set",
-			"addr", ln.Addr().String())
-	}
+	warnUnknownHosts(log, cfg, ln.Addr())
 	return transport.Serve(ctx, ln, a.web, opts)
 }
 
@@ -83,6 +80,17 @@ type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// warnUnknownHosts says, once at start, that a server other machines can
+// reach answers feeds and the sitemap only for the hosts grail.toml names
+// (see web's hostOrigin); said per request, it would be a log line any
+// client could write.
+func warnUnknownHosts(log *slog.Logger, cfg config.Config, addr net.Addr) {
+	if cfg.BaseURL == "" && cfg.Canonical == "" && !isLoopback(addr) {
+		log.Warn("no baseURL in grail.toml: feeds and the sitemap answer 421 Misdirected Request "+
+			"to hosts other than loopback names until baseURL (or canonicalHost) is set", "addr", addr.String())
+	}
+}
 
 // isLoopback tells whether addr is reachable from this machine only.
 func isLoopback(addr net.Addr) bool {

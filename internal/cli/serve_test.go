@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/internal/auth"
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/testsite"
 )
@@ -119,4 +122,32 @@ func do(t *testing.T, req *http.Request) *http.Response {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp
+}
+
+// TestWarnUnknownHosts: a server other machines can reach, without a
+// base URL or canonical host, says once that feeds answer 421 to other
+// hosts; a local one, or one with either setting, says nothing.
+func TestWarnUnknownHosts(t *testing.T) {
+	public := &net.TCPAddr{IP: net.ParseIP("192.0.2.10"), Port: 80}
+	local := &net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 8080}
+	withBase, withCanonical := config.Default(), config.Default()
+	withBase.BaseURL = "https://blog.example.org"
+	withCanonical.Canonical = "blog.example.org"
+	for _, tc := range []struct {
+		name string
+		cfg  config.Config
+		addr net.Addr
+		warn bool
+	}{
+		{"public, no baseURL", config.Default(), public, true},
+		{"local", config.Default(), local, false},
+		{"public, baseURL", withBase, public, false},
+		{"public, canonicalHost", withCanonical, public, false},
+	} {
+		var logs bytes.Buffer
+		warnUnknownHosts(slog.New(slog.NewTextHandler(&logs, nil)), tc.cfg, tc.addr)
+		if got := strings.Contains(logs.String(), "421"); got != tc.warn {
+			t.Errorf("%s: warned %v, want %v: %q", tc.name, got, tc.warn, logs.String())
+		}
+	}
 }

@@ -264,8 +264,8 @@ func TestForwardedHostOnlyFromATrustedProxy(t *testing.T) {
 func TestLoginLimiterCountsTheForwardedClient(t *testing.T) {
 	loopback := transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 	for _, tc := range []struct {
-		name          string
-		proxies       transport.Proxies
+		name         string
+		proxies      transport.Proxies
 		otherLimited bool
 	}{
 		{"from a trusted proxy", loopback, false},

@@ -232,12 +232,14 @@ func TestSafeNext(t *testing.T) {
 	}
 }
 
+// loopback trusts the tests' own connections as a proxy's.
+var loopback = transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+
 // TestForwardedHostOnlyFromATrustedProxy: a cross-site login posted with
 // a forged X-Forwarded-Host naming the attacker's site is refused; the
 // same headers from the trusted proxy in front of the server describe
 // the reader's request and are honoured.
 func TestForwardedHostOnlyFromATrustedProxy(t *testing.T) {
-	loopback := transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 	for _, tc := range []struct {
 		name    string
 		proxies transport.Proxies
@@ -262,7 +264,6 @@ func TestForwardedHostOnlyFromATrustedProxy(t *testing.T) {
 // login limiter counts each reader by the address X-Forwarded-For gives;
 // from anyone else, by the peer, whatever the header claims.
 func TestLoginLimiterCountsTheForwardedClient(t *testing.T) {
-	loopback := transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 	for _, tc := range []struct {
 		name         string
 		proxies      transport.Proxies

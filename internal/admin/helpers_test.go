@@ -23,6 +23,7 @@ import (
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/testsite"
+	"github.com/grailblog/grail/internal/transport"
 	"github.com/grailblog/grail/internal/web"
 )
 
@@ -41,6 +42,9 @@ type testSite struct {
 	admin    *Admin
 	http     *httptest.Server
 	now      atomic.Pointer[time.Time]
+	// proxies are the proxies the server believes (none unless set
+	// before open).
+	proxies transport.Proxies
 }
 
 var baseFiles = testsite.Files(`
@@ -116,7 +120,7 @@ func (ts *testSite) open(t *testing.T, location string) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(ctx, web.Options{Store: st, Loader: ts.loader, Mounts: []web.Mount{{Prefix: "/admin", Handler: ts.admin}}})
+	srv, err := web.New(ctx, web.Options{Store: st, Loader: ts.loader, Proxies: ts.proxies, Mounts: []web.Mount{{Prefix: "/admin", Handler: ts.admin}}})
 	if err != nil {
 		t.Fatal(err)
 	}

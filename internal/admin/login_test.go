@@ -2,11 +2,15 @@ package admin
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grailblog/grail/internal/testsite"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 func TestUnauthenticatedPagesRedirectToLoginAndBack(t *testing.T) {
@@ -224,6 +228,73 @@ func TestSafeNext(t *testing.T) {
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// loopback trusts the tests' own connections as a proxy's.
+var loopback = transport.Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+
+// TestForwardedHostOnlyFromATrustedProxy: a cross-site login posted with
+// a forged X-Forwarded-Host naming the attacker's site is refused; the
+// same headers from the trusted proxy in front of the server describe
+// the reader's request and are honoured.
+func TestForwardedHostOnlyFromATrustedProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		proxies transport.Proxies
+		want    int
+	}{
+		{"from anyone", transport.Proxies{}, http.StatusForbidden},
+		{"from a trusted proxy", loopback, http.StatusSeeOther},
+	} {
+		ts := &testSite{dir: t.TempDir(), proxies: tc.proxies}
+		testsite.WriteFiles(t, ts.dir, siteFiles(nil))
+		ts.open(t, ts.dir)
+		b := ts.browser(t)
+		res, page := b.postForm("/admin/login", url.Values{"name": {testUser}, "password": {testPassword}},
+			"Origin", "https://evil.example", "X-Forwarded-Host", "evil.example")
+		if res.StatusCode != tc.want {
+			t.Errorf("%s: status %d, want %d\n%.300s", tc.name, res.StatusCode, tc.want, page)
+		}
+	}
+}
+
+// TestLoginLimiterCountsTheForwardedClient: behind a trusted proxy the
+// login limiter counts each reader by the address X-Forwarded-For gives;
+// from anyone else, by the peer, whatever the header claims.
+func TestLoginLimiterCountsTheForwardedClient(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		proxies      transport.Proxies
+		otherLimited bool
+	}{
+		{"from a trusted proxy", loopback, false},
+		{"from anyone", transport.Proxies{}, true},
+	} {
+		ts := &testSite{dir: t.TempDir(), proxies: tc.proxies}
+		testsite.WriteFiles(t, ts.dir, siteFiles(nil))
+		ts.open(t, ts.dir)
+		b := ts.browser(t)
+		attempt := func(client string, i int) int {
+			res, _ := b.postForm("/admin/login", url.Values{"name": {"nobody" + strconv.Itoa(i)}, "password": {"guess"}},
+				"X-Forwarded-For", client)
+			return res.StatusCode
+		}
+		for i := range 5 { // an address's allowance
+			if s := attempt("198.51.100.1", i); s != http.StatusUnauthorized {
+				t.Fatalf("%s: attempt %d: status %d", tc.name, i, s)
+			}
+		}
+		if s := attempt("198.51.100.1", 5); s != http.StatusTooManyRequests {
+			t.Errorf("%s: the sixth attempt from one client: status %d, want 429", tc.name, s)
+		}
+		want := http.StatusUnauthorized
+		if tc.otherLimited {
+			want = http.StatusTooManyRequests
+		}
+		if s := attempt("198.51.100.2", 6); s != want {
+			t.Errorf("%s: another X-Forwarded-For: status %d, want %d", tc.name, s, want)
 		}
 	}
 }

@@ -130,7 +130,9 @@ func (a *Admin) session(r *http.Request) (auth.Session, bool) {
 
 // sameOrigin refuses a POST that a browser says came from another site.
 // The CSRF token is the real check; this one also covers the login form,
-// which has no session yet.
+// which has no session yet. r.Host is the host the reader asked for: a
+// trusted proxy's X-Forwarded-Host was applied to it on the way in, and
+// nobody else's (see transport.Proxies).
 func sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
@@ -145,7 +147,7 @@ func sameOrigin(r *http.Request) bool {
 	if err != nil || u.Host == "" {
 		return false
 	}
-	return strings.EqualFold(u.Host, r.Host) || strings.EqualFold(u.Host, r.Header.Get("X-Forwarded-Host"))
+	return strings.EqualFold(u.Host, r.Host)
 }
 
 // parseForm reads a urlencoded or multipart body within limit bytes. The

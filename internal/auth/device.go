@@ -3,6 +3,8 @@ package auth
 import (
 	"net/http"
 	"time"
+
+	"github.com/grailblog/grail/internal/transport"
 )
 
 // A device cookie marks a browser that has logged in as a user before.
@@ -67,7 +69,7 @@ func (s *Sessions) RememberDevice(w http.ResponseWriter, r *http.Request, user, 
 		HttpOnly: true,
 		// Strict: only the site's own login form ever needs it.
 		SameSite: http.SameSiteStrictMode,
-		Secure:   s.isHTTPS(r),
+		Secure:   transport.IsHTTPS(r),
 	})
 	return nil
 }

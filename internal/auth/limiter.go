@@ -415,9 +415,9 @@ func truncate(s string) string {
 }
 
 // ClientIP is the address of the client that sent r: the host part of
-// r.RemoteAddr. It does not trust X-Forwarded-For, which any client can
-// send; the Lambda adapter and a trusted proxy layer set RemoteAddr
-// instead.
+// r.RemoteAddr. It does not read X-Forwarded-For, which any client can
+// send: the transport has already put a trusted proxy's in RemoteAddr
+// (see transport.Proxies), and the Lambda adapter the front door's.
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

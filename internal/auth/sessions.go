@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 // Session is a signed login: it works across restarts and servers,
@@ -56,9 +57,6 @@ var errNotLoaded = errors.New("the session key is not loaded")
 // under a key derived from the store's secret (_grail/secret). Deleting
 // that secret and calling Reload on every server ends every session.
 type Sessions struct {
-	// TrustForwardedProto lets X-Forwarded-Proto: https mark cookies
-	// Secure; set it only behind a proxy or CDN that sets that header.
-	TrustForwardedProto bool
 	// MaxAge is how long a session lasts; 0 means DefaultMaxAge.
 	MaxAge time.Duration
 	// Now is the clock; nil means time.Now.
@@ -213,17 +211,10 @@ func (s *Sessions) cookie(r *http.Request, value string, maxAge int) *http.Cooki
 		// Lax: the cookie comes along when the writer follows a link to
 		// the site, but not on another site's form posts.
 		SameSite: http.SameSiteLaxMode,
-		Secure:   s.isHTTPS(r),
+		// A trusted proxy's X-Forwarded-Proto counts: the transport put it
+		// in r (see transport.Proxies).
+		Secure: transport.IsHTTPS(r),
 	}
-}
-
-// isHTTPS tells whether the request came over HTTPS, trusting
-// X-Forwarded-Proto only when told to.
-func (s *Sessions) isHTTPS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return s.TrustForwardedProto && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 // check verifies a session cookie's value.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 func loadSessions(t *testing.T, st *store.Store) *Sessions {
@@ -238,7 +240,6 @@ func TestCookieAttributes(t *testing.T) {
 	}
 	s := loadSessions(t, openStore(t, "mem://"))
 	for _, tt := range tests {
-		s.TrustForwardedProto = tt.trust
 		r := httptest.NewRequest("POST", "http://blog.example/login", nil)
 		if tt.tls {
 			r.TLS = &tls.ConnectionState{}
@@ -246,6 +247,12 @@ func TestCookieAttributes(t *testing.T) {
 		if tt.proto != "" {
 			r.Header.Set("X-Forwarded-Proto", tt.proto)
 		}
+		// The transport applies a trusted proxy's header on the way in.
+		var proxies transport.Proxies
+		if tt.trust {
+			proxies.Addrs = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")} // httptest's peer
+		}
+		proxies.Normalise(r)
 		w := httptest.NewRecorder()
 		if _, err := s.Start(w, r, "ada"); err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/grailblog/grail/internal/jobs"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
+	"github.com/grailblog/grail/internal/transport"
 	"github.com/grailblog/grail/internal/urls"
 	"github.com/grailblog/grail/internal/web"
 )
@@ -32,7 +33,9 @@ type app struct {
 
 // appOptions are what differs between the ways of running grail.
 type appOptions struct {
-	trustForwardedProto bool
+	// proxies are those whose forwarded headers are believed (see
+	// transport.Proxies), for requests that come through a.web.ServeHTTP.
+	proxies transport.Proxies
 	// jobs says where jobs run (Dispatch) and how long requests wait for
 	// them; the zero value runs them in this process (a.jobs.Work).
 	jobs jobs.Options
@@ -60,13 +63,13 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 		log.Warn("some content has problems; run 'grail check' for the list", "count", len(s.Problems))
 	}
 	a.jobs = newJobs(st, log, o)
-	a.sessions = newSessions(ctx, st, log, o)
+	a.sessions = newSessions(ctx, st, log)
 	adm, err := admin.New(admin.Options{Store: st, Loader: a.loader, Users: auth.NewUsers(st), Sessions: a.sessions, Log: log})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, TrustForwardedProto: o.trustForwardedProto,
+	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, Proxies: o.proxies,
 		Mounts: []web.Mount{{Prefix: urls.AdminPrefix, Handler: adm}, {Prefix: urls.JobsPrefix, Handler: a.jobs.Handler()}}})
 	if err != nil {
 		st.Close()
@@ -78,9 +81,8 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 // newSessions reads the key that signs the writers' sessions. A store
 // where it cannot be read or made (a read-only one) still serves readers;
 // only logging in to /admin fails, and the log says why.
-func newSessions(ctx context.Context, st *store.Store, log *slog.Logger, o appOptions) *auth.Sessions {
+func newSessions(ctx context.Context, st *store.Store, log *slog.Logger) *auth.Sessions {
 	sessions := auth.NewSessions(st)
-	sessions.TrustForwardedProto = o.trustForwardedProto
 	if err := sessions.Load(ctx); err != nil {
 		log.Warn("no session key, so nobody can log in to /admin", "err", err)
 	}

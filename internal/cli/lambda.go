@@ -21,6 +21,7 @@ import (
 
 	"github.com/grailblog/grail/internal/jobs"
 	"github.com/grailblog/grail/internal/lambdahttp"
+	"github.com/grailblog/grail/internal/transport"
 )
 
 // lambdaConfig is GRAIL_CONFIG: the JSON the deploy stack writes
@@ -127,7 +128,7 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 	}
 	jobWait := time.Duration(c.JobWait)
 	a, err := openApp(ctx, c.Site, log, appOptions{
-		trustForwardedProto: true, // CloudFront and the front doors set it
+		proxies: lambdaProxies(c),
 		jobs: jobs.Options{
 			Dispatch:  jobs.InvokeSelf(&lazyLambda{endpoint: ext.LambdaEndpoint}, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
 			StartWait: jobWait,
@@ -142,14 +143,14 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 		a.loader.OnChanged = newCDNInvalidator(c.CloudFrontDistributionID, log).invalidate
 	}
 	var h http.Handler = a.web
-	trustHost := c.TrustForwardedHost
 	if secrets != nil {
-		h = originGuard{h: h, header: c.OriginSecretHeader, secrets: secrets, trustHost: trustHost}
-		trustHost = false // the guard decides, request by request
+		h = originGuard{h: h, header: c.OriginSecretHeader, secrets: secrets}
 	}
 	f := &lambdaFunction{app: a, log: log}
 	f.adapter = lambdahttp.New(h, lambdahttp.Options{
-		TrustForwardedHost: trustHost,
+		// The transport applies X-Forwarded-Host, by the one rule for
+		// forwarded headers (lambdaProxies).
+		TrustForwardedHost: false,
 		StripBasePath:      c.StripBasePath,
 		KeepStage:          c.KeepStage,
 		Overflow:           a.store.Overflow(time.Duration(c.OverflowTTL)),
@@ -159,6 +160,22 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 	// refresh interval from here.
 	f.checked.Store(time.Now().UnixNano())
 	return f, nil
+}
+
+// lambdaProxies says whose forwarded headers the function believes. The
+// event adapter already takes the scheme and the client's address from
+// what the front door (API Gateway, a function URL, an ALB) says of its
+// own connection. CloudFront, in front of it, is the proxy: its
+// X-Forwarded-Host (the reader's host, set by the deploy stack's CloudFront
+// Function) and X-Forwarded-For are believed when trustForwardedHost says
+// CloudFront is the way in. With an origin secret the origin guard has
+// refused every other caller before the transport asks; without one, the
+// configuration vouches that nothing else can reach the function.
+func lambdaProxies(c lambdaConfig) transport.Proxies {
+	if !c.TrustForwardedHost {
+		return transport.Proxies{}
+	}
+	return transport.Proxies{Trusts: func(*http.Request) bool { return true }}
 }
 
 // Invoke handles one invocation: a job this function started (see

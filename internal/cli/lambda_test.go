@@ -72,8 +72,11 @@ func TestLambdaConfig(t *testing.T) {
 
 func TestOriginGuard(t *testing.T) {
 	var seen *http.Request
-	g := originGuard{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r }),
-		header: "X-Grail-Origin-Secret", secrets: fixedSecret("s3cret"), trustHost: true}
+	// Behind the guard, the transport applies CloudFront's forwarded
+	// headers (lambdaProxies).
+	proxies := lambdaProxies(lambdaConfig{TrustForwardedHost: true})
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { proxies.Normalise(r); seen = r })
+	g := originGuard{h: site, header: "X-Grail-Origin-Secret", secrets: fixedSecret("s3cret")}
 	for _, tc := range []struct {
 		secret, forwarded, wantHost string
 		wantStatus                  int

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,18 +19,17 @@ import (
 // which CloudFront adds to every request it forwards; anything else called
 // the front door's own address (execute-api, lambda-url) and gets 403.
 // Such a caller would skip the CDN's cache and its protections, and could
-// choose the host written into absolute links. With trustHost, the host
-// comes from X-Forwarded-Host, which only CloudFront can have set. The
-// secret is taken out of the request before the site sees it, so no log
-// or page can show it.
+// choose the host written into absolute links: behind the guard, every
+// request is CloudFront's, whose forwarded headers the transport may then
+// believe (see lambdaProxies). The secret is taken out of the request
+// before the site sees it, so no log or page can show it.
 //
 // Nothing AWS calls by itself needs letting through: a job's own
 // invocation is not an HTTP event and never reaches the guard.
 type originGuard struct {
-	h         http.Handler
-	header    string
-	secrets   originSecrets
-	trustHost bool
+	h       http.Handler
+	header  string
+	secrets originSecrets
 }
 
 func (g originGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -42,27 +40,7 @@ func (g originGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Forbidden: this address serves only through the blog's CDN.", http.StatusForbidden)
 		return
 	}
-	if g.trustHost {
-		if host := forwardedHost(r.Header.Get("X-Forwarded-Host")); host != "" {
-			r.Host = host
-		}
-	}
 	g.h.ServeHTTP(w, r)
-}
-
-// forwardedHost returns the first host of an X-Forwarded-Host list if it
-// is a plain host name or address with an optional port, else "".
-func forwardedHost(v string) string {
-	v, _, _ = strings.Cut(v, ",")
-	v = strings.TrimSpace(v)
-	for _, c := range []byte(v) {
-		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_'
-		if !ok {
-			return ""
-		}
-	}
-	return v
 }
 
 // originSecrets decides whether a request's secret is CloudFront's.

@@ -8,22 +8,30 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/grailblog/grail/examples/demo"
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/transport"
 )
 
 func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) error {
-	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--max-conns N] [--demo] [SITE]", stdio)
+	fs := newFlagSet("serve", "[--addr HOST:PORT] [--rate N --burst N] [--max-conns N] [--trusted-proxy ADDR,…] [--demo] [SITE]", stdio)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "serve the built-in demo blog")
 	accessLog := fs.Bool("access-log", true, "log every request")
 	rateLimit := fs.Float64("rate", 20, "requests a second one client address may make, sustained; 0 turns the limit off")
 	burst := fs.Int("burst", 100, "requests one client address may make at once")
 	maxConns := fs.Int("max-conns", 10000, "connections open at once; more wait until one closes")
+	var proxyFlags listFlag
+	fs.Var(&proxyFlags, "trusted-proxy", "address or network (comma-separated, repeatable) of a proxy whose X-Forwarded-Proto, -Host and -For are believed")
 	sites, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	flagProxies, err := transport.ParseProxies(proxyFlags)
+	if err != nil {
+		return usageError("--trusted-proxy: %v", err)
 	}
 	if len(sites) > 1 {
 		return usageError("serve takes one SITE, got %d", len(sites))
@@ -59,7 +67,9 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	go func() { a.jobs.Work(ctx, 2); close(jobsDone) }()
 	defer func() { stop(); <-jobsDone }() // jobs record how they ended before the store closes
 
-	opts := transport.Options{MaxConns: *maxConns, Log: log}
+	cfg := a.loader.Current().Config
+	opts := transport.Options{MaxConns: *maxConns, Log: log,
+		Proxies: transport.Proxies{Addrs: append(flagProxies, cfg.Proxies...)}}
 	if *rateLimit > 0 {
 		opts.Throttle = &transport.ThrottleOptions{Rate: *rateLimit, Burst: *burst}
 	}
@@ -67,7 +77,31 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 		opts.AccessLog = log
 	}
 	fmt.Fprintf(stdio.Err, "grail: serving %s at http://%s/\n", a.store.Describe(), ln.Addr())
+	warnUnknownHosts(log, cfg, ln.Addr())
 	return transport.Serve(ctx, ln, a.web, opts)
+}
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// warnUnknownHosts says, once at start, that a server other machines can
+// reach answers feeds and the sitemap only for the hosts grail.toml names
+// (see web's hostOrigin); said per request, it would be a log line any
+// client could write.
+func warnUnknownHosts(log *slog.Logger, cfg config.Config, addr net.Addr) {
+	if cfg.BaseURL == "" && cfg.Canonical == "" && !isLoopback(addr) {
+		log.Warn("no baseURL in grail.toml: feeds and the sitemap answer 421 Misdirected Request "+
+			"to hosts other than loopback names until baseURL (or canonicalHost) is set", "addr", addr.String())
+	}
+}
+
+// isLoopback tells whether addr is reachable from this machine only.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // siteLocation picks the site to serve: the demo (copied to a temporary

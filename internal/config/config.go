@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	_ "time/tzdata" // time zones must resolve on hosts without zoneinfo files (Lambda, scratch images)
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/grailblog/grail/internal/transport"
 )
 
 // FileName is the settings file at the root of a site.
@@ -33,6 +36,12 @@ type Config struct {
 	// Refresh is how often a server checks a shared bucket for changes made
 	// by other servers.
 	Refresh Duration `toml:"refreshInterval"`
+	// TrustedProxies are the addresses or networks of the proxies in front
+	// of grail serve whose X-Forwarded-Proto, -Host and -For are believed.
+	TrustedProxies []string `toml:"trustedProxies"`
+
+	// Proxies is TrustedProxies parsed.
+	Proxies []netip.Prefix `toml:"-"`
 
 	// Location is TimeZone resolved; every date is shown and read in it.
 	Location *time.Location `toml:"-"`
@@ -186,6 +195,11 @@ func (c *Config) normalize() error {
 	if len(c.Redirects) > 0 && c.Canonical == "" {
 		return badSetting("redirectHosts", "redirectHosts needs canonicalHost, the host to redirect to")
 	}
+	proxies, err := transport.ParseProxies(c.TrustedProxies)
+	if err != nil {
+		return badSetting("trustedProxies", "trustedProxies: %v", err)
+	}
+	c.Proxies = proxies
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -78,6 +79,10 @@ func TestParseEveryKey(t *testing.T) {
 		Redirects:   []string{"www.example.org", "old.example.org"},
 		CacheMaxAge: Duration(90 * time.Minute),
 		Refresh:     Duration(30 * time.Second),
+
+		TrustedProxies: []string{"127.0.0.1/32", "10.0.0.0/8, ::1"},
+		Proxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8"),
+			netip.MustParsePrefix("::1/128")},
 	}
 	got, loc := comparable(c)
 	if !reflect.DeepEqual(got, want) {
@@ -143,6 +148,7 @@ func TestParseErrors(t *testing.T) {
 		{"baseURL ftp", "\nbaseURL = \"ftp://example.org\"\n", "grail.toml:2: baseURL"},
 		{"redirects without canonical", "redirectHosts = [\"www.example.org\"]\n", "grail.toml:1: redirectHosts needs canonicalHost"},
 		{"refresh zero", "refreshInterval = 0\n", "grail.toml:1: refreshInterval must be more than zero"},
+		{"trusted proxy not an address", "title = \"t\"\ntrustedProxies = [\"127.0.0.1/32\", \"proxy.lan\"]\n", `grail.toml:2: trustedProxies: trusted proxy "proxy.lan" is neither`},
 		{"key written in another case", "TimeZone = \"Nowhere\"\n", "grail.toml:1: timeZone"},
 	}
 	for _, tt := range tests {

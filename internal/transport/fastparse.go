@@ -14,9 +14,10 @@ type simpleRequest struct {
 	// The headers that choose among a stored reply's forms: the transport
 	// reads them, the Site need not.
 	acceptEncoding, ifNoneMatch, ifModifiedSince string
-	forwardedProto                               string
-	close                                        bool // the client sent Connection: close
-	size                                         int  // bytes of the request head
+	// The forwarded headers, believed only from a trusted proxy.
+	forwardedProto, forwardedHost, forwardedFor string
+	close                                       bool // the client sent Connection: close
+	size                                        int  // bytes of the request head
 }
 
 // parseSimple reads a request head from b. complete is false while the
@@ -67,7 +68,11 @@ func parseSimple(b []byte, prev *simpleRequest) (req simpleRequest, complete, si
 		case ifModifiedSinceHeader:
 			req.ifModifiedSince = reuse(value, prev.ifModifiedSince)
 		case forwardedProtoHeader:
-			req.forwardedProto = string(value)
+			req.forwardedProto = reuse(value, prev.forwardedProto)
+		case forwardedHostHeader:
+			req.forwardedHost = reuse(value, prev.forwardedHost)
+		case forwardedForHeader:
+			req.forwardedFor = reuse(value, prev.forwardedFor)
 		case connectionHeader:
 			switch {
 			case equalFoldASCII(value, "close"):
@@ -92,6 +97,8 @@ const (
 	ifNoneMatchHeader
 	ifModifiedSinceHeader
 	forwardedProtoHeader
+	forwardedHostHeader
+	forwardedForHeader
 	connectionHeader
 	contentLengthHeader
 	refusedHeader // a body, an upgrade, an expectation: net/http's business
@@ -104,6 +111,7 @@ var headerNames = []struct {
 }{
 	{"host", hostHeader}, {"accept-encoding", acceptEncodingHeader}, {"if-none-match", ifNoneMatchHeader},
 	{"if-modified-since", ifModifiedSinceHeader}, {"x-forwarded-proto", forwardedProtoHeader},
+	{"x-forwarded-host", forwardedHostHeader}, {"x-forwarded-for", forwardedForHeader},
 	{"connection", connectionHeader}, {"content-length", contentLengthHeader},
 	{"transfer-encoding", refusedHeader}, {"expect", refusedHeader}, {"upgrade", refusedHeader},
 	{"te", refusedHeader}, {"trailer", refusedHeader}, {"http2-settings", refusedHeader},

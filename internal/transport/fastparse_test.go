@@ -104,6 +104,7 @@ func FuzzParseSimple(f *testing.F) {
 		}
 		if r.Header.Get("Accept-Encoding") != req.acceptEncoding || r.Header.Get("If-None-Match") != req.ifNoneMatch ||
 			r.Header.Get("If-Modified-Since") != req.ifModifiedSince || r.Header.Get("X-Forwarded-Proto") != req.forwardedProto ||
+			r.Header.Get("X-Forwarded-Host") != req.forwardedHost || r.Header.Get("X-Forwarded-For") != req.forwardedFor ||
 			r.Close != req.close {
 			t.Fatalf("headers read differently: %q", b[:req.size])
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,8 +144,14 @@ type fastConn struct {
 	buf    *[]byte
 	n      int // bytes of buf read and not yet answered
 	req    simpleRequest
-	remote string // the client's address, formatted once
-	head   []byte // the last response head written, its buffer reused
+	remote string // the peer's address, formatted once
+	// trustedPeer: the peer is one of Options.Proxies, whose forwarded
+	// headers are believed; client is the address its last
+	// X-Forwarded-For named (clientFor), formatted once.
+	trustedPeer       bool
+	peer              netip.Addr
+	clientFor, client string
+	head              []byte // the last response head written, its buffer reused
 	// headerDue is when the request head being read must be complete:
 	// ReadHeaderTimeout after its first byte (zero between requests).
 	headerDue time.Time
@@ -155,6 +162,8 @@ type fastConn struct {
 // would in a goroutine that net/http did not start.
 func (l *fastListener) serve(c net.Conn) {
 	fc := &fastConn{Conn: c, l: l, buf: fastBufs.Get().(*[]byte), remote: c.RemoteAddr().String()}
+	fc.peer, _ = peerAddr(fc.remote)
+	fc.trustedPeer = l.opts.Proxies.trustsAddr(fc.peer)
 	l.track(c, true)
 	defer func() {
 		if v := recover(); v != nil {
@@ -261,12 +270,16 @@ func (fc *fastConn) handOff() {
 // writes nothing) when net/http must answer it.
 func (fc *fastConn) answer() bool {
 	l, req := fc.l, &fc.req
-	req.HTTPS = l.opts.TrustForwardedProto && forwardedHTTPS(req.forwardedProto)
-	req.RemoteAddr = fc.remote
-	d, ok := l.lookup(req.Request)
+	req.HTTPS, req.RemoteAddr = false, fc.remote
+	site, ok := fc.forwarded(req)
+	if !ok {
+		return false
+	}
+	d, ok := l.lookup(site)
 	if !ok || d.Kind != Stored {
 		return false
 	}
+	req.HTTPS, req.RemoteAddr = site.HTTPS, site.RemoteAddr
 	if l.opts.throttler != nil && l.opts.throttler.Wait(req.RemoteAddr) > 0 {
 		return false // net/http answers 429: the token is taken, so it will be refused there too
 	}
@@ -290,6 +303,34 @@ func (fc *fastConn) answer() bool {
 		fc.Conn.Close() // the next read fails and the loop ends
 	}
 	return true
+}
+
+// forwarded is the request as the Site is asked about it: with a trusted
+// proxy's forwarded headers applied, as Proxies.Normalise applies them on
+// the net/http path, and anyone else's ignored. It reports false for a
+// request only net/http can judge (Proxies.Trusts must be asked).
+func (fc *fastConn) forwarded(req *simpleRequest) (Request, bool) {
+	site := req.Request
+	if req.forwardedProto == "" && req.forwardedHost == "" && req.forwardedFor == "" {
+		return site, true
+	}
+	if !fc.trustedPeer {
+		return site, fc.l.opts.Proxies.Trusts == nil
+	}
+	if h := firstElem(req.forwardedHost); plainHost(h) {
+		site.Host = h
+	}
+	site.HTTPS = forwardedHTTPS(firstElem(req.forwardedProto))
+	if req.forwardedFor != "" {
+		if req.forwardedFor != fc.clientFor {
+			fc.clientFor, fc.client = req.forwardedFor, fc.remote
+			if ip, ok := fc.l.opts.Proxies.clientOf([]string{req.forwardedFor}, fc.peer); ok {
+				fc.client = netip.AddrPortFrom(ip, 0).String()
+			}
+		}
+		site.RemoteAddr = fc.client
+	}
+	return site, true
 }
 
 // lookup asks the Site, reporting false if Lookup panicked: net/http then

@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+// loopbackProxies trusts the tests' own connections as a proxy's.
+var loopbackProxies = Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 
 // plainFront serves site through net/http alone (with corked writes).
 func plainFront(t *testing.T, site Site) string {
@@ -22,7 +26,7 @@ func plainFront(t *testing.T, site Site) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: Handler(site, HandlerOptions{TrustForwardedProto: true}), ConnContext: ConnContext}
+	srv := &http.Server{Handler: Handler(site, HandlerOptions{Proxies: loopbackProxies}), ConnContext: ConnContext}
 	go srv.Serve(CorkListener(ln))
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
@@ -51,7 +55,7 @@ func fastFront(t *testing.T, site Site, o Options) string {
 // path, so that their answers can be compared.
 func twoFronts(t *testing.T, site Site, log *slog.Logger) (plain, fast string) {
 	t.Helper()
-	return plainFront(t, site), fastFront(t, site, Options{AccessLog: log, TrustForwardedProto: true,
+	return plainFront(t, site), fastFront(t, site, Options{AccessLog: log, Proxies: loopbackProxies,
 		IdleTimeout: 5 * time.Second, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
 }
 

@@ -9,8 +9,8 @@ import (
 
 // HandlerOptions configure Handler.
 type HandlerOptions struct {
-	// TrustForwardedProto: see Options.
-	TrustForwardedProto bool
+	// Proxies: see Options.
+	Proxies Proxies
 	// Log gets panics (nil: discarded).
 	Log *slog.Logger
 }
@@ -33,7 +33,8 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.recover(w, r)
-	https := IsHTTPS(r, h.opts.TrustForwardedProto)
+	h.opts.Proxies.Normalise(r)
+	https := IsHTTPS(r)
 	setSecurityHeaders(w.Header(), https)
 	d := h.site.Lookup(Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		HTTPS: https, RemoteAddr: r.RemoteAddr, HTTP: r})

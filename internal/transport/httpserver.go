@@ -15,9 +15,9 @@ const MaxBodyBytes = 32 << 20
 
 // Options configure Serve. Zero values take the defaults shown.
 type Options struct {
-	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
-	// came over HTTPS (set it behind a proxy or CDN that sets it).
-	TrustForwardedProto bool
+	// Proxies are those whose X-Forwarded-Proto, -Host and -For are
+	// believed; everyone else's are removed (see Proxies).
+	Proxies Proxies
 	// The timeouts mean what they mean for http.Server, on the fast path
 	// too: ReadHeaderTimeout (10 s) counts from a request's first byte
 	// however the request is served; ReadTimeout (60 s), WriteTimeout
@@ -90,9 +90,10 @@ func Serve(ctx context.Context, ln net.Listener, site Site, o Options) error {
 
 // newHTTPServer is the net/http side of Serve: timeouts that keep slow or
 // idle clients from holding connections, a bound on bodies, and, around
-// the site's Handler, the throttle and the access log.
+// the site's Handler, the throttle and the access log, which see the
+// request as the forwarded headers of a trusted proxy describe it.
 func newHTTPServer(site Site, o *Options) *http.Server {
-	h := Handler(site, HandlerOptions{TrustForwardedProto: o.TrustForwardedProto, Log: o.Log})
+	h := Handler(site, HandlerOptions{Proxies: o.Proxies, Log: o.Log})
 	if o.throttler != nil {
 		h = o.throttler.Wrap(h)
 	}
@@ -100,7 +101,7 @@ func newHTTPServer(site Site, o *Options) *http.Server {
 		h = AccessLog(h, o.AccessLog)
 	}
 	return &http.Server{
-		Handler:           limitBody(h),
+		Handler:           limitBody(normalised(h, &o.Proxies)),
 		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		ReadTimeout:       o.ReadTimeout,
 		WriteTimeout:      o.WriteTimeout,
@@ -109,6 +110,14 @@ func newHTTPServer(site Site, o *Options) *http.Server {
 		ConnContext:       ConnContext,
 		ErrorLog:          slog.NewLogLogger(o.Log.Handler(), slog.LevelWarn),
 	}
+}
+
+// normalised applies p to every request before h sees it.
+func normalised(h http.Handler, p *Proxies) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.Normalise(r)
+		h.ServeHTTP(w, r)
+	})
 }
 
 func limitBody(h http.Handler) http.Handler {

@@ -73,12 +73,11 @@ type Decision struct {
 	Location string
 }
 
-// IsHTTPS tells whether r came over an encrypted connection: TLS, or,
-// behind a proxy or CDN trusted to say so, X-Forwarded-Proto: https. It is
-// the one place that rule lives.
-func IsHTTPS(r *http.Request, trustForwardedProto bool) bool {
-	return r.TLS != nil || trustForwardedProto && forwardedHTTPS(r.Header.Get("X-Forwarded-Proto"))
-}
+// IsHTTPS tells whether the client's connection was encrypted: TLS to
+// this server, or to a trusted proxy that said so in X-Forwarded-Proto
+// (the transport applied it to r on the way in; see Proxies). It is the
+// one place that rule lives.
+func IsHTTPS(r *http.Request) bool { return r.TLS != nil }
 
 // forwardedHTTPS reads an X-Forwarded-Proto value; schemes are
 // case-insensitive (RFC 3986).

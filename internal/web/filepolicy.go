@@ -14,6 +14,12 @@ var (
 	cspStoredPDF  = []string{"default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"}
 )
 
+// corpEmbeddable replaces the transport's Cross-Origin-Resource-Policy
+// (same-origin) on media, bundle files and theme assets: a post's images
+// are meant to be shown wherever the post is read, in a feed reader on
+// another origin too. Pages keep same-origin.
+var corpEmbeddable = []string{"cross-origin"}
+
 func storedFilePolicy(contentType string) []string {
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/pdf" {
 		return cspStoredPDF

@@ -58,6 +58,7 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File)
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h["Content-Security-Policy"] = storedFilePolicy(ctype)
+	h["Cross-Origin-Resource-Policy"] = corpEmbeddable
 	h.Set("Cache-Control", "public, max-age=86400")
 	if info.ETag != "" {
 		h.Set("Etag", `"`+strings.Trim(info.ETag, `"`)+`"`)

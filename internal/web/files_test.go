@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -135,5 +137,39 @@ func TestOddMediaNamesAreNotServerErrors(t *testing.T) {
 	}
 	if l := logs.String(); strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=WARN") {
 		t.Errorf("a reader's bad address was logged above debug level:\n%s", l)
+	}
+}
+
+// TestEmbeddableFiles: media, bundle files and theme assets may be shown
+// by other origins (a feed reader shows a post's images); pages and feeds
+// may not be embedded.
+func TestEmbeddableFiles(t *testing.T) {
+	files := maps.Clone(basicSite)
+	files["posts/qmk/index.md"] = post("QMK", "2024-01-01")
+	files["posts/qmk/layout.png"] = "\x89PNG not really"
+	ts := newTestSite(t, files)
+	_, page := ts.get(t, "/")
+	css := regexp.MustCompile(`href="(/assets/style\.[0-9a-f]+\.css)"`).FindStringSubmatch(page)
+	if css == nil {
+		t.Fatalf("no stylesheet link on the home page:\n%.500s", page)
+	}
+	want := map[string]string{
+		"/media/2024/pic.bin":   "cross-origin",
+		"/blog/qmk/layout.png":  "cross-origin",
+		css[1]:                  "cross-origin",
+		"/assets/style.css":     "cross-origin", // by its name, as the feed stylesheet links it
+		"/":                     "same-origin",
+		"/blog/first":           "same-origin",
+		"/feed.atom":            "same-origin",
+		"/no/such/page":         "same-origin",
+		"/media/2024/nopic.png": "same-origin",
+	}
+	for path, policy := range want {
+		for range 2 { // rendered, then stored
+			resp, _ := ts.get(t, path)
+			if got := resp.Header.Get("Cross-Origin-Resource-Policy"); got != policy {
+				t.Errorf("%s (%d): Cross-Origin-Resource-Policy %q, want %q", path, resp.StatusCode, got, policy)
+			}
+		}
 	}
 }

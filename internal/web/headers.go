@@ -2,8 +2,12 @@ package web
 
 import (
 	"net"
+	"net/http"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/transport"
 )
@@ -30,27 +34,40 @@ func (s *Server) hostRedirect(req transport.Request, st *site.Site) string {
 }
 
 // hostOrigin is the origin that feeds and the sitemap link to when no
-// base URL is set, and whether responses made for it may be cached.
+// base URL is set, and whether the host may be answered at all.
 //
-// Each cached host costs memory, and the Host header is the client's to
-// choose, so only a fixed set of hosts get responses of their own, cached:
+// Such responses hold absolute links, so each host needs its own
+// rendering, and the Host header is the client's to choose: were every
+// host rendered, one request per made-up host would each cost a render (a
+// large feed brought the server down to a few dozen requests a second).
+// So only a fixed set of hosts get a rendering of their own, cached:
 // loopback names (a local preview) and the hosts the configuration names
-// (canonicalHost and redirectHosts). Any other host is answered as the
-// canonical host when one is configured; without one, it gets links to
-// itself, rendered for that request and not kept — the links stay right
-// and a forged Host changes nothing for other readers, at the price of a
-// render (set baseURL or canonicalHost to avoid it).
-func (s *Server) hostOrigin(reqHost string, https bool, st *site.Site) (origin string, cached bool) {
+// (canonicalHost, redirectHosts). Any other host gets the canonical
+// host's rendering when one is configured, and otherwise is not known:
+// it is answered 421 Misdirected Request (misdirected), never rendered.
+func (s *Server) hostOrigin(reqHost string, https bool, st *site.Site) (origin string, known bool) {
 	cfg := &st.Config
 	host := hostName(reqHost)
 	switch {
-	case isLoopbackName(host) || host == cfg.Canonical && host != "":
+	case isLoopbackName(host) || configuredHost(cfg, host):
 		return scheme(https) + "://" + strings.ToLower(reqHost), true
 	case cfg.Canonical != "":
 		return scheme(https) + "://" + cfg.Canonical, true
 	}
-	return scheme(https) + "://" + reqHost, false
+	return "", false
 }
+
+// configuredHost tells whether the configuration names host.
+func configuredHost(cfg *config.Config, host string) bool {
+	return host != "" && (host == cfg.Canonical || slices.Contains(cfg.Redirects, host))
+}
+
+// misdirected answers a feed or the sitemap asked for under a host the
+// site does not know (see hostOrigin). It is fixed, so it is stored like a
+// cached page and costs no render whatever Host a client makes up.
+var misdirected = newResponse(http.StatusMisdirectedRequest, "text/plain; charset=utf-8", "public, max-age=60",
+	[]byte("421 Misdirected Request: this server does not answer for that host name.\n"+
+		"Ask for the feed at the blog's own address.\n"), time.Time{})
 
 // hostName is the lower-case host of a Host header, without its port.
 func hostName(hostport string) string {

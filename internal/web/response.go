@@ -15,6 +15,13 @@ func newResponse(status int, contentType, cacheControl string, body []byte, modT
 	return &response{transport.NewReply(status, contentType, cacheControl, body, modTime)}
 }
 
+// embeddable marks a new response as one other origins may embed (see
+// corpEmbeddable), before it is first written.
+func embeddable(r *response) *response {
+	r.Header()["Cross-Origin-Resource-Policy"] = corpEmbeddable
+	return r
+}
+
 // write sends the response, compressed if the client accepts it, or 304
 // if the client's copy is current.
 func (r *response) write(w http.ResponseWriter, req *http.Request) { r.Reply.Write(w, req) }

@@ -34,9 +34,9 @@ type Options struct {
 	Log    *slog.Logger
 	// CacheBytes bounds the memory used by rendered pages (default 64 MiB).
 	CacheBytes int64
-	// TrustForwardedProto makes X-Forwarded-Proto decide whether a request
-	// came over HTTPS (set it behind a proxy or CDN that sets it).
-	TrustForwardedProto bool
+	// Proxies are those whose forwarded headers are believed, for requests
+	// that come through ServeHTTP (see transport.Proxies).
+	Proxies transport.Proxies
 	// Mounts hand the paths under a prefix (urls.AdminPrefix covers /admin and
 	// /admin/…) to another handler: any method, never cached, but with the
 	// same security headers and host redirects as the reader's pages.
@@ -52,17 +52,17 @@ type Mount struct {
 // Server is a site as the transport serves it (a transport.Site), and,
 // through the transport's Handler, an http.Handler for it.
 type Server struct {
-	store      *store.Store
-	loader     *site.Loader
-	log        *slog.Logger
-	md         *content.Markdown
-	cache      *renderCache
-	misses     *renderCache // 404 pages, by path
-	trustProto bool
-	mounts     []Mount
-	renders    singleflight.Group
-	handler    http.Handler // the transport's, asking Lookup
-	renderer   http.Handler // what Lookup hands what is not stored
+	store    *store.Store
+	loader   *site.Loader
+	log      *slog.Logger
+	md       *content.Markdown
+	cache    *renderCache
+	misses   *renderCache // 404 pages, by path
+	mounts   []Mount
+	renders  singleflight.Group
+	rendered atomic.Uint64 // routes rendered (for tests and metrics)
+	handler  http.Handler  // the transport's, asking Lookup
+	renderer http.Handler  // what Lookup hands what is not stored
 
 	mu       sync.Mutex // guards theme, themeSum and view, and writes of themeGen
 	theme    *Theme
@@ -81,16 +81,15 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:      o.Store,
-		loader:     o.Loader,
-		log:        o.Log,
-		md:         content.NewMarkdown(false),
-		cache:      newRenderCache(o.CacheBytes),
-		misses:     newRenderCache(missCacheBytes),
-		trustProto: o.TrustForwardedProto,
-		mounts:     o.Mounts,
+		store:  o.Store,
+		loader: o.Loader,
+		log:    o.Log,
+		md:     content.NewMarkdown(false),
+		cache:  newRenderCache(o.CacheBytes),
+		misses: newRenderCache(missCacheBytes),
+		mounts: o.Mounts,
 	}
-	s.handler = transport.Handler(s, transport.HandlerOptions{TrustForwardedProto: o.TrustForwardedProto, Log: o.Log})
+	s.handler = transport.Handler(s, transport.HandlerOptions{Proxies: o.Proxies, Log: o.Log})
 	s.renderer = http.HandlerFunc(s.serveRendered)
 	if err := s.ReloadTheme(ctx); err != nil {
 		return nil, err
@@ -192,10 +191,12 @@ func (s *Server) stored(req transport.Request, st *site.Site) *response {
 		return resp
 	}
 	if st.Config.BaseURL == "" && hostDependent(st, req.Path) {
-		if origin, known := s.hostOrigin(req.Host, req.HTTPS, st); known {
-			if resp := s.cache.get(gen, origin+req.Path); resp != nil {
-				return resp
-			}
+		origin, known := s.hostOrigin(req.Host, req.HTTPS, st)
+		if !known {
+			return misdirected
+		}
+		if resp := s.cache.get(gen, origin+req.Path); resp != nil {
+			return resp
 		}
 	}
 	return s.misses.get(gen, req.Path)
@@ -241,14 +242,18 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		})
 		return
 	}
-	key, keep := path, true
+	key := path
 	if st.Config.BaseURL == "" && hostDependent(st, path) {
 		// Without a base URL, feeds and the sitemap link to the host the
 		// request named: they are cached per host (see hostOrigin), or one
 		// forged Host header would put another site's links in every
-		// reader's feed.
-		origin, known := s.hostOrigin(r.Host, s.isHTTPS(r), st)
-		key, keep = origin+path, known
+		// reader's feed; a host the site does not know is not rendered.
+		origin, known := s.hostOrigin(r.Host, transport.IsHTTPS(r), st)
+		if !known {
+			misdirected.write(w, r)
+			return
+		}
+		key = origin + path
 	}
 	v, err := s.currentView()
 	if err != nil {
@@ -263,7 +268,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, st *site.
 		}
 	case err != nil:
 		s.serverError(w, r, err)
-	case resp.Status() == http.StatusOK && keep:
+	case resp.Status() == http.StatusOK:
 		s.cache.put(v.gen, key, resp) // what it was made from, which may since have been replaced
 		resp.write(w, r)
 	default:
@@ -296,6 +301,7 @@ var errNotFound = errors.New("no such page")
 func (s *Server) render(r *http.Request, v *view, key string) (*response, error) {
 	flight := strconv.FormatUint(v.gen.site, 10) + "." + strconv.FormatUint(v.gen.theme, 10) + " " + key
 	resp, err, _ := s.renders.Do(flight, func() (any, error) {
+		s.rendered.Add(1)
 		// The first reader's request renders for all: its going away must
 		// not fail the others.
 		return s.route(r.WithContext(context.WithoutCancel(r.Context())), v, r.URL.Path)
@@ -386,12 +392,9 @@ func (s *Server) origin(r *http.Request, st *site.Site) string {
 	if st.Config.BaseURL != "" {
 		return st.Config.BaseURL
 	}
-	origin, _ := s.hostOrigin(r.Host, s.isHTTPS(r), st)
+	origin, _ := s.hostOrigin(r.Host, transport.IsHTTPS(r), st)
 	return origin
 }
-
-// isHTTPS tells whether the reader's connection was encrypted.
-func (s *Server) isHTTPS(r *http.Request) bool { return transport.IsHTTPS(r, s.trustProto) }
 
 func (s *Server) pageCacheControl(st *site.Site) string {
 	return "public, max-age=" + strconv.Itoa(int(st.Config.CacheMaxAge.Std()/time.Second))

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -699,18 +702,66 @@ func TestThemeReloadDuringRender(t *testing.T) {
 
 // TestForgedHostDoesNotPoisonFeeds: without a base URL, feeds link to the
 // host asked for; a request naming another host must not change what
-// other readers get.
+// other readers get (it is not answered at all: see
+// TestUnknownHostsCauseNoRender).
 func TestForgedHostDoesNotPoisonFeeds(t *testing.T) {
 	ts := newTestSite(t, basicSite)
 	for _, path := range []string{"/feed.atom", "/sitemap.xml", "/rss.xml"} {
-		_, evil := ts.get(t, path, "Host", "evil.example")
-		if !strings.Contains(evil, "http://evil.example/") {
-			t.Fatalf("%s: the forged host is not in its own response", path)
+		resp, evil := ts.get(t, path, "Host", "evil.example")
+		if resp.StatusCode != http.StatusMisdirectedRequest || strings.Contains(evil, "evil.example") {
+			t.Fatalf("%s: a forged host got %d with its own links", path, resp.StatusCode)
 		}
 		_, body := ts.get(t, path)
 		if strings.Contains(body, "evil.example") {
 			t.Errorf("%s: a forged Host poisoned the cached response", path)
 		}
+	}
+}
+
+// TestUnknownHostsCauseNoRender: without a base URL, a feed asked for
+// under any made-up Host costs no render (it used to cost one each): it
+// is answered 421. Loopback names and the hosts the configuration names
+// get their feed; with a canonical host, unknown hosts get its feed.
+func TestUnknownHostsCauseNoRender(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	before := ts.srv.rendered.Load()
+	for i := range 1000 {
+		host := fmt.Sprintf("h%d-%x.example", i, rand.Uint64())
+		resp, body := ts.get(t, "/feed.atom", "Host", host)
+		if resp.StatusCode != http.StatusMisdirectedRequest || strings.Contains(body, host) {
+			t.Fatalf("Host %s: status %d\n%.200s", host, resp.StatusCode, body)
+		}
+	}
+	if n := ts.srv.rendered.Load() - before; n != 0 {
+		t.Errorf("1,000 unknown hosts caused %d renders, want none", n)
+	}
+	for _, host := range []string{"localhost:8080", "127.0.0.1", "[::1]:8080", "blog.localhost"} {
+		resp, body := ts.get(t, "/feed.atom", "Host", host)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "http://"+host+"/") {
+			t.Errorf("loopback Host %s: status %d, links to itself: %v", host, resp.StatusCode, strings.Contains(body, host))
+		}
+	}
+
+	files := maps.Clone(basicSite)
+	files["grail.toml"] = "canonicalHost = \"blog.example.org\"\nredirectHosts = [\"www.example.org\"]\n"
+	ts = newTestSite(t, files)
+	resp, body := ts.get(t, "/feed.atom", "Host", "blog.example.org")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "http://blog.example.org/") {
+		t.Fatalf("canonical host: status %d", resp.StatusCode)
+	}
+	before = ts.srv.rendered.Load()
+	for i := range 100 {
+		host := fmt.Sprintf("h%d.example", i)
+		resp, body := ts.get(t, "/feed.atom", "Host", host)
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, host) || !strings.Contains(body, "http://blog.example.org/") {
+			t.Fatalf("Host %s with a canonical host: status %d, or not the canonical feed", host, resp.StatusCode)
+		}
+	}
+	if n := ts.srv.rendered.Load() - before; n != 0 {
+		t.Errorf("unknown hosts with a canonical host caused %d renders, want none (the canonical feed is cached)", n)
+	}
+	if resp, _ := ts.get(t, "/feed.atom", "Host", "www.example.org"); resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("redirect host: status %d, want 301", resp.StatusCode)
 	}
 }
 

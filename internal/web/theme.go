@@ -77,8 +77,8 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		t.assets[hashed] = newResponse(200, ctype, "public, max-age=31536000, immutable", body, zeroTime)
-		t.shortLived[hashed] = newResponse(200, ctype, "public, max-age=300", body, zeroTime)
+		t.assets[hashed] = embeddable(newResponse(200, ctype, "public, max-age=31536000, immutable", body, zeroTime))
+		t.shortLived[hashed] = embeddable(newResponse(200, ctype, "public, max-age=300", body, zeroTime))
 		t.assetURLs[logical] = hashed
 	}
 	return nil

@@ -36,6 +36,9 @@ type appOptions struct {
 	// proxies are those whose forwarded headers are believed (see
 	// transport.Proxies), for requests that come through a.web.ServeHTTP.
 	proxies transport.Proxies
+	// hostsBounded: a front door that answers only the site's own names
+	// stands before every request (see web.Options.HostsBounded).
+	hostsBounded bool
 	// jobs says where jobs run (Dispatch) and how long requests wait for
 	// them; the zero value runs them in this process (a.jobs.Work).
 	jobs jobs.Options
@@ -69,7 +72,7 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 		st.Close()
 		return nil, err
 	}
-	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, Proxies: o.proxies,
+	a.web, err = web.New(ctx, web.Options{Store: st, Loader: a.loader, Log: log, Proxies: o.proxies, HostsBounded: o.hostsBounded,
 		Mounts: []web.Mount{{Prefix: urls.AdminPrefix, Handler: adm}, {Prefix: urls.JobsPrefix, Handler: a.jobs.Handler()}}})
 	if err != nil {
 		st.Close()

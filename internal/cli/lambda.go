@@ -129,6 +129,9 @@ func newLambdaFunction(ctx context.Context, log *slog.Logger, ext Extensions) (*
 	jobWait := time.Duration(c.JobWait)
 	a, err := openApp(ctx, c.Site, log, appOptions{
 		proxies: lambdaProxies(c),
+		// CloudFront answers only the distribution's own names, and with
+		// the origin secret nothing else reaches the function.
+		hostsBounded: secrets != nil,
 		jobs: jobs.Options{
 			Dispatch:  jobs.InvokeSelf(&lazyLambda{endpoint: ext.LambdaEndpoint}, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
 			StartWait: jobWait,

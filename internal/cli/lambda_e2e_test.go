@@ -274,7 +274,7 @@ func putLambdaSite(t *testing.T, srv *s3test.Server) lambdaSite {
 	}
 	s := lambdaSite{photo: photo.Bytes(), big: big}
 	objects := map[string][]byte{
-		"grail.toml":      []byte("title = \"Lambda test blog\"\ncanonicalHost = \"blog.example.com\"\n"),
+		"grail.toml":      []byte("title = \"Lambda test blog\"\n"),
 		"posts/hello.md":  []byte("---\ntitle: Hello from the bucket\ndate: 2024-05-01\n---\nServed by a Lambda function.\n"),
 		"posts/second.md": []byte("---\ntitle: A second post\ndate: 2024-05-02\n---\nMore.\n"),
 		"pages/about.md":  []byte("---\ntitle: About this blog\n---\nA test.\n"),

@@ -29,10 +29,6 @@ func TestOriginSecretEveryFrontDoor(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "posts", "hello.md"), []byte("---\ntitle: Hello\ndate: 2024-05-01\n---\nHi.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// Without a base URL, only the hosts the site names get a sitemap.
-	if err := os.WriteFile(filepath.Join(dir, "grail.toml"), []byte("canonicalHost = \"blog.example.com\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	t.Setenv("GRAIL_SITE", "")
 	t.Setenv("GRAIL_CONFIG", `{"site":`+strconv.Quote(dir)+`,"trustForwardedHost":true,`+
 		`"originSecretHeader":"X-Grail-Origin-Secret","originSecret":"cdn-secret"}`)

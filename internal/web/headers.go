@@ -42,14 +42,16 @@ func (s *Server) hostRedirect(req transport.Request, st *site.Site) string {
 // large feed brought the server down to a few dozen requests a second).
 // So only a fixed set of hosts get a rendering of their own, cached:
 // loopback names (a local preview) and the hosts the configuration names
-// (canonicalHost, redirectHosts). Any other host gets the canonical
+// (canonicalHost, redirectHosts), or any host when a front door that
+// answers only the site's names stands before grail (Options.HostsBounded:
+// CloudFront with the origin secret). Any other host gets the canonical
 // host's rendering when one is configured, and otherwise is not known:
 // it is answered 421 Misdirected Request (misdirected), never rendered.
 func (s *Server) hostOrigin(reqHost string, https bool, st *site.Site) (origin string, known bool) {
 	cfg := &st.Config
 	host := hostName(reqHost)
 	switch {
-	case isLoopbackName(host) || configuredHost(cfg, host):
+	case isLoopbackName(host) || configuredHost(cfg, host) || s.bounded && host != "":
 		return scheme(https) + "://" + strings.ToLower(reqHost), true
 	case cfg.Canonical != "":
 		return scheme(https) + "://" + cfg.Canonical, true

@@ -37,6 +37,11 @@ type Options struct {
 	// Proxies are those whose forwarded headers are believed, for requests
 	// that come through ServeHTTP (see transport.Proxies).
 	Proxies transport.Proxies
+	// HostsBounded says that every request comes through a front door that
+	// answers only the site's own names (CloudFront holding the origin
+	// secret): any Host that arrives is then one of a fixed few, and gets
+	// feeds and a sitemap of its own without a base URL (see hostOrigin).
+	HostsBounded bool
 	// Mounts hand the paths under a prefix (urls.AdminPrefix covers /admin and
 	// /admin/…) to another handler: any method, never cached, but with the
 	// same security headers and host redirects as the reader's pages.
@@ -59,6 +64,7 @@ type Server struct {
 	cache    *renderCache
 	misses   *renderCache // 404 pages, by path
 	mounts   []Mount
+	bounded  bool // every Host comes from a fixed set (Options.HostsBounded)
 	renders  singleflight.Group
 	rendered atomic.Uint64 // routes rendered (for tests and metrics)
 	handler  http.Handler  // the transport's, asking Lookup
@@ -81,13 +87,14 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:  o.Store,
-		loader: o.Loader,
-		log:    o.Log,
-		md:     content.NewMarkdown(false),
-		cache:  newRenderCache(o.CacheBytes),
-		misses: newRenderCache(missCacheBytes),
-		mounts: o.Mounts,
+		store:   o.Store,
+		loader:  o.Loader,
+		log:     o.Log,
+		md:      content.NewMarkdown(false),
+		cache:   newRenderCache(o.CacheBytes),
+		misses:  newRenderCache(missCacheBytes),
+		mounts:  o.Mounts,
+		bounded: o.HostsBounded,
 	}
 	s.handler = transport.Handler(s, transport.HandlerOptions{Proxies: o.Proxies, Log: o.Log})
 	s.renderer = http.HandlerFunc(s.serveRendered)

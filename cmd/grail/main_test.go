@@ -19,6 +19,8 @@ func TestShipsNoTestSupport(t *testing.T) {
 		"github.com/grailblog/grail/internal/jobs/jobstest",
 		"github.com/grailblog/grail/internal/s3test",
 		"github.com/grailblog/grail/internal/testsite",
+		"github.com/grailblog/grail/internal/transport/transporttest",
+		"github.com/grailblog/grail/internal/store/backend/backendtest",
 		"github.com/grailblog/grail/internal/lambdahttp/runtimeapi",
 		"github.com/grailblog/grail/internal/lambdahttp/internal/memoverflow",
 	}

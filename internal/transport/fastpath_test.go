@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/grailblog/grail/internal/transport/transporttest"
 )
 
 // loopbackProxies trusts the tests' own connections as a proxy's.
@@ -57,57 +59,6 @@ func twoFronts(t *testing.T, site Site, log *slog.Logger) (plain, fast string) {
 	t.Helper()
 	return plainFront(t, site), fastFront(t, site, Options{AccessLog: log, Proxies: loopbackProxies,
 		IdleTimeout: 5 * time.Second, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
-}
-
-// exchange sends raw on a new connection and reads a response per method.
-func exchange(t *testing.T, addr, raw string, methods ...string) []*http.Response {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(c, raw)
-	br := bufio.NewReader(c)
-	var out []*http.Response
-	for _, m := range methods {
-		resp, err := http.ReadResponse(br, &http.Request{Method: m})
-		if err != nil {
-			t.Fatalf("%q: %v", raw, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		out = append(out, resp)
-	}
-	return out
-}
-
-// sameResponse compares two responses, but for their Date.
-func sameResponse(t *testing.T, what string, a, b *http.Response) {
-	t.Helper()
-	if a.StatusCode != b.StatusCode {
-		t.Errorf("%s: status %d (net/http) vs %d (fast path)", what, a.StatusCode, b.StatusCode)
-	}
-	for _, h := range []http.Header{a.Header, b.Header} {
-		h.Del("Date")
-	}
-	keys := func(h http.Header) []string {
-		var k []string
-		for name, v := range h {
-			k = append(k, name+": "+strings.Join(v, ","))
-		}
-		slices.Sort(k)
-		return k
-	}
-	if ka, kb := keys(a.Header), keys(b.Header); !slices.Equal(ka, kb) {
-		t.Errorf("%s: headers differ:\nnet/http  %q\nfast path %q", what, ka, kb)
-	}
-	ba, _ := io.ReadAll(a.Body)
-	bb, _ := io.ReadAll(b.Body)
-	if !bytes.Equal(ba, bb) {
-		t.Errorf("%s: bodies differ (%d vs %d bytes)", what, len(ba), len(bb))
-	}
 }
 
 // rawResponse sends one request and returns the response's bytes as they
@@ -168,9 +119,9 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	}
 	for _, tt := range requests {
 		raw := tt.head + "Connection: close\r\n\r\n"
-		want := exchange(t, plain, raw, tt.method)[0]
-		got := exchange(t, fast, raw, tt.method)[0]
-		sameResponse(t, tt.name, want, got)
+		want := transporttest.Exchange(t, plain, raw, tt.method)[0]
+		got := transporttest.Exchange(t, fast, raw, tt.method)[0]
+		transporttest.SameResponse(t, tt.name, want, got)
 		if a, b := withoutDate(rawResponse(t, plain, raw)), withoutDate(rawResponse(t, fast, raw)); !bytes.Equal(a, b) {
 			t.Errorf("%s: bytes differ:\nnet/http  %.300q\nfast path %.300q", tt.name, a, b)
 		}
@@ -178,7 +129,7 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	// Pipelined on one connection: a hit, a miss (the connection goes to
 	// net/http), then a hit that net/http serves.
 	raw := "GET /blog/first HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nGET /blog/first HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
-	resps := exchange(t, fast, raw, "GET", "GET", "GET")
+	resps := transporttest.Exchange(t, fast, raw, "GET", "GET", "GET")
 	for i, want := range []int{200, 404, 200} {
 		if resps[i].StatusCode != want {
 			t.Errorf("pipelined %d: status %d, want %d", i, resps[i].StatusCode, want)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/grailblog/grail/internal/transport/transporttest"
 )
 
 func TestParseProxies(t *testing.T) {
@@ -123,11 +125,11 @@ func TestForwardedOnBothPaths(t *testing.T) {
 	untrusted := fastFront(t, site, Options{Proxies: Proxies{Addrs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}})
 	head := "Host: blog.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-For: 198.51.100.1\r\nConnection: close\r\n\r\n"
 	for _, path := range []string{firstPath, renderPath} { // stored (fast path) and rendered (net/http)
-		exchange(t, trusted, "GET "+path+" HTTP/1.1\r\n"+head, "GET")
+		transporttest.Exchange(t, trusted, "GET "+path+" HTTP/1.1\r\n"+head, "GET")
 		if host, remote, https := site.asked(); host != "evil.example" || remote != "198.51.100.1:0" || !https {
 			t.Errorf("%s from a trusted proxy: Lookup saw %q, %q, HTTPS %v", path, host, remote, https)
 		}
-		exchange(t, untrusted, "GET "+path+" HTTP/1.1\r\n"+head, "GET")
+		transporttest.Exchange(t, untrusted, "GET "+path+" HTTP/1.1\r\n"+head, "GET")
 		if host, remote, https := site.asked(); host != "blog.example" || !strings.HasPrefix(remote, "127.0.0.1:") || https {
 			t.Errorf("%s from anyone: Lookup saw %q, %q, HTTPS %v", path, host, remote, https)
 		}
@@ -143,7 +145,7 @@ func TestThrottleCountsTheForwardedClient(t *testing.T) {
 	behindProxy := fastFront(t, site, Options{Throttle: throttle, Proxies: loopbackProxies})
 	get := func(addr, client, path string) int {
 		raw := "GET " + path + " HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: " + client + "\r\nConnection: close\r\n\r\n"
-		return exchange(t, addr, raw, "GET")[0].StatusCode
+		return transporttest.Exchange(t, addr, raw, "GET")[0].StatusCode
 	}
 	for _, path := range []string{firstPath, renderPath} {
 		a, b := "198.51.100.1", "198.51.100.2"

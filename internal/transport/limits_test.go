@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grailblog/grail/internal/transport/transporttest"
 )
 
 // TestFastPathSlowHeadTimesOut: a request head trickled in a byte at a
@@ -128,7 +130,7 @@ func TestPanicsAnswer500(t *testing.T) {
 	plain, fast := twoFronts(t, ts, nil)
 	for _, addr := range []string{plain, fast} {
 		for _, path := range []string{lookupPanic, handlerPanic} {
-			resp := exchange(t, addr, "GET "+path+" HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
+			resp := transporttest.Exchange(t, addr, "GET "+path+" HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
 			if resp.StatusCode != http.StatusInternalServerError {
 				t.Errorf("%s: status %d, want 500", path, resp.StatusCode)
 			}
@@ -136,7 +138,7 @@ func TestPanicsAnswer500(t *testing.T) {
 				t.Errorf("%s: the 500 lacks the security headers", path)
 			}
 		}
-		resp := exchange(t, addr, "GET /blog/first HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
+		resp := transporttest.Exchange(t, addr, "GET /blog/first HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("after the panics: status %d", resp.StatusCode)
 		}
@@ -165,7 +167,7 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 				if proto != "" {
 					head += "X-Forwarded-Proto: " + proto + "\r\n"
 				}
-				resp := exchange(t, addr, head+"\r\n", "GET")[0]
+				resp := transporttest.Exchange(t, addr, head+"\r\n", "GET")[0]
 				for name, part := range want {
 					if !strings.Contains(resp.Header.Get(name), part) {
 						t.Errorf("%s %s: %s is %q", addr, path, name, resp.Header.Get(name))

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/grailblog/grail/internal/transport/transporttest"
 )
 
 // TestMissingPagesAreCached: a 404 is rendered once per snapshot and then
@@ -28,7 +30,7 @@ func TestMissingPagesAreCached(t *testing.T) {
 		t.Errorf("%d 404 pages cached, want 1", n)
 	}
 	_, fast := twoFronts(t, ts)
-	fastResp := exchange(t, fast, "GET "+path+" HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
+	fastResp := transporttest.Exchange(t, fast, "GET "+path+" HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", "GET")[0]
 	if body, _ := io.ReadAll(fastResp.Body); fastResp.StatusCode != 404 || string(body) != first {
 		t.Errorf("the fast path's 404: status %d, %d bytes", fastResp.StatusCode, len(body))
 	}

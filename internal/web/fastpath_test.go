@@ -1,19 +1,18 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grailblog/grail/internal/transport"
+
+	"github.com/grailblog/grail/internal/transport/transporttest"
 )
 
 func bigSite() map[string]string {
@@ -47,56 +46,6 @@ func twoFronts(t *testing.T, ts *testSite) (plain, fast string) {
 	return a.Addr().String(), b.Addr().String()
 }
 
-// exchange sends raw on a new connection and reads n responses.
-func exchange(t *testing.T, addr, raw string, methods ...string) []*http.Response {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(c, raw)
-	br := bufio.NewReader(c)
-	var out []*http.Response
-	for _, m := range methods {
-		resp, err := http.ReadResponse(br, &http.Request{Method: m})
-		if err != nil {
-			t.Fatalf("%q: %v", raw, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		out = append(out, resp)
-	}
-	return out
-}
-
-func sameResponse(t *testing.T, what string, a, b *http.Response) {
-	t.Helper()
-	if a.StatusCode != b.StatusCode {
-		t.Errorf("%s: status %d (net/http) vs %d (fast path)", what, a.StatusCode, b.StatusCode)
-	}
-	for _, h := range []http.Header{a.Header, b.Header} {
-		h.Del("Date")
-	}
-	keys := func(h http.Header) []string {
-		var k []string
-		for name, v := range h {
-			k = append(k, name+": "+strings.Join(v, ","))
-		}
-		slices.Sort(k)
-		return k
-	}
-	if ka, kb := keys(a.Header), keys(b.Header); !slices.Equal(ka, kb) {
-		t.Errorf("%s: headers differ:\nnet/http  %q\nfast path %q", what, ka, kb)
-	}
-	ba, _ := io.ReadAll(a.Body)
-	bb, _ := io.ReadAll(b.Body)
-	if !bytes.Equal(ba, bb) {
-		t.Errorf("%s: bodies differ (%d vs %d bytes)", what, len(ba), len(bb))
-	}
-}
-
 // TestFastPathAnswersAsNetHTTP: for every kind of request, the fast path
 // (serving hits, handing the rest over) answers exactly as net/http does.
 func TestFastPathAnswersAsNetHTTP(t *testing.T) {
@@ -126,15 +75,15 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	}
 	for _, tt := range requests {
 		raw := tt.head + "Connection: close\r\n\r\n"
-		exchange(t, plain, raw, tt.method) // warm the cache
-		want := exchange(t, plain, raw, tt.method)[0]
-		got := exchange(t, fast, raw, tt.method)[0]
-		sameResponse(t, tt.name, want, got)
+		transporttest.Exchange(t, plain, raw, tt.method) // warm the cache
+		want := transporttest.Exchange(t, plain, raw, tt.method)[0]
+		got := transporttest.Exchange(t, fast, raw, tt.method)[0]
+		transporttest.SameResponse(t, tt.name, want, got)
 	}
 	// Pipelined on one connection: a hit, a miss (the connection goes to
 	// net/http), then a hit that net/http serves.
 	raw := "GET /blog/first HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\nGET /blog/first HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
-	resps := exchange(t, fast, raw, "GET", "GET", "GET")
+	resps := transporttest.Exchange(t, fast, raw, "GET", "GET", "GET")
 	for i, want := range []int{200, 404, 200} {
 		if resps[i].StatusCode != want {
 			t.Errorf("pipelined %d: status %d, want %d", i, resps[i].StatusCode, want)

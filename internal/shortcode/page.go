@@ -1,0 +1,127 @@
+package shortcode
+
+import (
+	"path"
+	"strings"
+	"time"
+)
+
+// Page is what shortcodes may know of the document being expanded. The
+// caller fills it; the package imports neither the site nor the web side.
+type Page struct {
+	// File is the document's source key, named in problems; Line is the
+	// line of the file where the expanded text starts (1 when 0).
+	File string
+	Line int
+
+	Title        string
+	Params       map[string]any // front matter, keys in lower case as in Hugo
+	Permalink    string
+	RelPermalink string
+	Date         time.Time
+	Resources    Resources
+
+	// Refs resolves ref and relref; nil resolves nothing.
+	Refs RefResolver
+}
+
+// RefResolver finds the document a ref or relref names ("posts/x.md",
+// "/posts/x", "x"), as seen from the page being expanded.
+type RefResolver interface {
+	// Ref returns the document's absolute and root-relative URLs, or
+	// ok false when no document has that path.
+	Ref(target string) (permalink, relPermalink string, ok bool)
+}
+
+// Site is what shortcodes may know of the site.
+type Site struct {
+	Title   string
+	BaseURL string
+	Params  map[string]any
+}
+
+// Resource is a file of a page bundle.
+type Resource struct {
+	Name         string // path inside the bundle ("images/a.jpg")
+	Title        string
+	RelPermalink string
+	Permalink    string
+	ResourceType string // "image", "text", "application"... as Hugo names them
+	MediaType    string
+}
+
+// Resources are a page bundle's files, with Hugo's finders.
+type Resources []Resource
+
+// GetMatch is the first resource whose name matches the glob pattern
+// (case-insensitively, as in Hugo), or nil.
+func (rs Resources) GetMatch(pattern string) *Resource {
+	for i := range rs {
+		if globMatch(pattern, rs[i].Name) {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// Get is the resource with exactly this name, or nil.
+func (rs Resources) Get(name string) *Resource {
+	for i := range rs {
+		if strings.EqualFold(rs[i].Name, name) {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// Match is every resource whose name matches the glob pattern.
+func (rs Resources) Match(pattern string) Resources {
+	var out Resources
+	for _, r := range rs {
+		if globMatch(pattern, r.Name) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ByType is every resource of a type ("image").
+func (rs Resources) ByType(t string) Resources {
+	var out Resources
+	for _, r := range rs {
+		if r.ResourceType == t {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// globMatch matches like Hugo's resource globs: case-insensitive, "**"
+// crossing folders.
+func globMatch(pattern, name string) bool {
+	pattern, name = strings.ToLower(strings.TrimPrefix(pattern, "/")), strings.ToLower(name)
+	if ok, _ := path.Match(pattern, name); ok {
+		return true
+	}
+	if strings.Contains(pattern, "**") {
+		ok, _ := path.Match(strings.ReplaceAll(pattern, "**/", "*"), path.Base(name))
+		return ok || pattern == "**"
+	}
+	return false
+}
+
+// ResourceType is Hugo's main type of a file from its name: "image",
+// "text", "video", "audio" or "application".
+func ResourceType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff":
+		return "image"
+	case ".txt", ".md", ".csv", ".html", ".css", ".js":
+		return "text"
+	case ".mp4", ".webm", ".ogv", ".mov":
+		return "video"
+	case ".mp3", ".ogg", ".wav", ".flac", ".m4a":
+		return "audio"
+	}
+	return "application"
+}

@@ -50,12 +50,14 @@ type tag struct {
 // parseError is a tag the lexer could not read.
 type parseError struct {
 	line int
+	name string // the shortcode's, when it was read
 	msg  string
 }
 
 // parse splits src into text and shortcode calls, pairing opening and
-// closing tags. A tag that cannot be read becomes a parseError and its
-// delimiter is dropped, so that no "{{<" reaches a page.
+// closing tags. A tag that cannot be read becomes a parseError and is
+// dropped up to its closing delimiter, or else just its opening one, so
+// that no "{{<" reaches a page.
 func parse(src []byte) ([]node, []parseError) {
 	var (
 		errs  []parseError
@@ -73,17 +75,33 @@ func parse(src []byte) ([]node, []parseError) {
 		line, col := lines.at(i)
 		t, err := lexTag(src, i)
 		if err != "" {
-			errs = append(errs, parseError{line: line, msg: err})
-			pos = i + 3
+			errs = append(errs, parseError{line: line, name: t.name, msg: err})
+			pos = skipBroken(src, i)
 			continue
 		}
 		t.line, t.col = line, col
 		if msg := b.tag(t); msg != "" {
-			errs = append(errs, parseError{line: line, msg: msg})
+			errs = append(errs, parseError{line: line, name: t.name, msg: msg})
 		}
 		pos = t.end
 	}
 	return b.finish(), errs
+}
+
+// skipBroken is where text resumes after the unreadable tag at src[i]:
+// after its closing delimiter if one comes before the next tag, else after
+// its opening delimiter.
+func skipBroken(src []byte, i int) int {
+	closer := []byte(">}}")
+	if src[i+2] == '%' {
+		closer = []byte("%}}")
+	}
+	rest := src[i+3:]
+	end := bytes.Index(rest, closer)
+	if next := nextDelim(rest, 0); end < 0 || (next >= 0 && next < end) {
+		return i + 3
+	}
+	return i + 3 + end + 3
 }
 
 // nextDelim finds the next "{{<" or "{{%" at or after from.
@@ -110,11 +128,11 @@ func lexTag(src []byte, i int) (tag, string) {
 	}
 	p := skipSpace(src, i+3)
 	if bytes.HasPrefix(src[p:], []byte("/*")) {
-		end := bytes.Index(src[p:], []byte("*/"))
+		end := bytes.Index(src[p+2:], []byte("*/"))
 		if end < 0 {
 			return t, "unterminated shortcode comment"
 		}
-		end += p
+		end += p + 2
 		after := skipSpace(src, end+2)
 		if !bytes.HasPrefix(src[after:], []byte(closer)) {
 			return t, "shortcode comment not closed with " + closer
@@ -143,14 +161,14 @@ func lexTag(src []byte, i int) (tag, string) {
 			t.selfClose, t.end = true, p+4
 			return t, ""
 		case p >= len(src) || bytes.HasPrefix(src[p:], []byte("{{")):
-			return t, fmt.Sprintf("shortcode %q is not closed with %s", name, closer)
+			return t, "not closed with " + closer
 		case t.closing:
-			return t, fmt.Sprintf("closing tag of %q has parameters", name)
+			return t, "closing tag with parameters"
 		}
 		var err string
 		p, err = lexParam(src, p, closer, &t.params)
 		if err != "" {
-			return t, fmt.Sprintf("shortcode %q: %s", name, err)
+			return t, err
 		}
 	}
 }
@@ -310,7 +328,7 @@ func (b *builder) close(t tag) string {
 		i--
 	}
 	if i < 0 {
-		return fmt.Sprintf("closing tag of %q without an opening tag", t.name)
+		return "closing tag without an opening tag"
 	}
 	for len(b.stack) > i+1 {
 		b.unwind()

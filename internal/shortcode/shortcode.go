@@ -37,6 +37,7 @@ type Set struct {
 	site      Site
 	md        *content.Markdown
 	templates map[string]*siteTemplate // by shortcode name
+	broken    map[string]string        // names whose template does not parse: its file
 }
 
 // siteTemplate is one parsed shortcode template.
@@ -54,7 +55,7 @@ type siteTemplate struct {
 // its theme's. A template that does not parse is a problem, and its
 // shortcode is then unknown.
 func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
-	s := &Set{site: lowerKeys(o.Site), md: o.Markdown, templates: map[string]*siteTemplate{}}
+	s := &Set{site: lowerKeys(o.Site), md: o.Markdown, templates: map[string]*siteTemplate{}, broken: map[string]string{}}
 	if s.md == nil {
 		s.md = content.NewMarkdown(false)
 	}
@@ -75,8 +76,10 @@ func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
 		if err != nil {
 			problems = append(problems, templateProblem(file, err))
 			delete(s.templates, name)
+			s.broken[name] = file
 			continue
 		}
+		delete(s.broken, name)
 		s.templates[name] = &siteTemplate{file: file, tmpl: t, warns: bytes.Contains(files[file], []byte("warnf"))}
 	}
 	return s, problems
@@ -149,9 +152,10 @@ func (s *Set) Expand(src []byte, page *Page) ([]byte, *Replacer, []content.Probl
 	nodes, errs := parse(src)
 	ex := &expansion{set: s, page: page, rep: newReplacer()}
 	for _, e := range errs {
-		ex.problem(e.line, "shortcode", "%s", e.msg)
+		ex.problem(e.line, fieldName(e.name), "%s", e.msg)
 	}
 	out := ex.nodes(nodes, nil)
+	slices.SortStableFunc(ex.problems, func(a, b content.Problem) int { return a.Line - b.Line })
 	return withoutDelims(out), ex.rep, ex.problems
 }
 
@@ -164,6 +168,14 @@ func withoutDelims(md []byte) []byte {
 		}
 	}
 	return md
+}
+
+// fieldName names a shortcode in a problem.
+func fieldName(name string) string {
+	if name == "" {
+		return "shortcode"
+	}
+	return fmt.Sprintf("shortcode %q", name)
 }
 
 // expansion is the state of one Expand.
@@ -218,7 +230,7 @@ func (ex *expansion) call(c *call, parent *Context, ordinal int) ([]byte, bool) 
 	ctx.Inner = template.HTML(inner)
 	out, err := ex.run(ctx)
 	if err != nil {
-		ex.problem(c.line, fmt.Sprintf("shortcode %q", c.name), "%v", err)
+		ex.problem(c.line, fieldName(c.name), "%v", err)
 		return inner, true
 	}
 	return out, c.markdown
@@ -234,6 +246,9 @@ func (ex *expansion) run(ctx *Context) ([]byte, error) {
 	if f := builtinFuncs[ctx.Name]; f != nil {
 		return f(ctx)
 	}
+	if file, ok := s.broken[ctx.Name]; ok {
+		return nil, fmt.Errorf("%s does not parse", file)
+	}
 	return nil, fmt.Errorf("unknown shortcode: no layouts/shortcodes/%s.html", ctx.Name)
 }
 
@@ -245,7 +260,7 @@ func (ex *expansion) execute(t *siteTemplate, ctx *Context) ([]byte, error) {
 			return nil, err
 		}
 		tmpl = c.Funcs(template.FuncMap{"warnf": func(format string, args ...any) string {
-			ex.problem(ctx.call.line, fmt.Sprintf("shortcode %q", ctx.Name), format, args...)
+			ex.problem(ctx.call.line, fieldName(ctx.Name), format, args...)
 			return ""
 		}})
 	}

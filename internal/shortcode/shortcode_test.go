@@ -1,0 +1,175 @@
+package shortcode
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grailblog/grail/internal/content"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// testSet is the fixture site: testdata/site's shortcode templates.
+func testSet(t testing.TB) (*Set, []content.Problem) {
+	t.Helper()
+	files := map[string][]byte{}
+	root := filepath.Join("testdata", "site")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(files, Options{Site: Site{
+		Title:   "Fixture Blog",
+		BaseURL: "https://example.org/blog/",
+		Params:  map[string]any{"Author": "Ann Author", "social": map[string]any{"mastodon": "@ann@example.social"}},
+	}})
+}
+
+type refs map[string]string
+
+func (r refs) Ref(target string) (string, string, bool) {
+	rel, ok := r[strings.TrimSuffix(strings.TrimPrefix(target, "/"), ".md")]
+	return "https://example.org" + rel, rel, ok
+}
+
+func testPage(file string) *Page {
+	return &Page{
+		File: file, Line: 4,
+		Title:        "The Test Post",
+		Params:       map[string]any{"topic": "shortcodes"},
+		Permalink:    "https://example.org/blog/test/",
+		RelPermalink: "/blog/test/",
+		Date:         time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		Resources: Resources{
+			{Name: "images/sunset.jpg", Title: "Sunset", RelPermalink: "/blog/test/images/sunset.jpg", ResourceType: "image"},
+			{Name: "images/harbour.png", Title: "Harbour", RelPermalink: "/blog/test/images/harbour.png", ResourceType: "image"},
+			{Name: "notes.pdf", Title: "Notes", RelPermalink: "/blog/test/notes.pdf", ResourceType: "application"},
+		},
+		Refs: refs{"posts/other": "/blog/other/", "other": "/blog/other/"},
+	}
+}
+
+// render expands, renders and puts the HTML back, as the site does.
+func render(t testing.TB, s *Set, src []byte, page *Page) ([]byte, []content.Problem) {
+	t.Helper()
+	md, rep, problems := s.Expand(src, page)
+	html, err := content.NewMarkdown(false).Render(md, content.RenderOptions{NoAnchors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep.Replace(html), problems
+}
+
+// TestGolden renders every testdata/*.md and compares the HTML, followed
+// by the problems found, with its .golden.html (go test -update rewrites
+// them).
+func TestGolden(t *testing.T) {
+	s, _ := testSet(t)
+	inputs, _ := filepath.Glob(filepath.Join("testdata", "*.md"))
+	if len(inputs) == 0 {
+		t.Fatal("no inputs")
+	}
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".md")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			html, problems := render(t, s, src, testPage("posts/"+name+".md"))
+			got := append([]byte(nil), html...)
+			if len(problems) > 0 {
+				got = append(got, "<!-- problems:\n"...)
+				for _, p := range problems {
+					got = append(got, p.String()+"\n"...)
+				}
+				got = append(got, "-->\n"...)
+			}
+			golden := strings.TrimSuffix(in, ".md") + ".golden.html"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s:\n%s", in, golden, got)
+			}
+			if name != "comments" && (bytes.Contains(html, []byte("{{<")) || bytes.Contains(html, []byte("{{%")) || bytes.Contains(html, []byte("{{&lt;"))) {
+				t.Errorf("a shortcode delimiter is left in %s:\n%s", name, html)
+			}
+			if bytes.Contains(html, []byte("grailsc")) {
+				t.Errorf("a placeholder is left in %s:\n%s", name, html)
+			}
+		})
+	}
+}
+
+// TestTemplateProblems checks that a template calling an unknown function
+// is reported with its file and line, and that the site's template
+// replaces its theme's.
+func TestTemplateProblems(t *testing.T) {
+	s, problems := testSet(t)
+	if len(problems) != 1 {
+		t.Fatalf("problems = %v, want one", problems)
+	}
+	p := problems[0]
+	if p.File != "layouts/shortcodes/broken.html" || p.Line != 2 || !strings.Contains(p.Message, `function "frobnicate" not defined`) {
+		t.Errorf("problem = %+v, want broken.html line 2 naming frobnicate", p)
+	}
+	html, _ := render(t, s, []byte(`{{< careful x >}} {{< themed y >}}`), testPage("p.md"))
+	if strings.Contains(string(html), "theme version") || !strings.Contains(string(html), `<em>x</em>`) || !strings.Contains(string(html), `<span class="themed">y</span>`) {
+		t.Errorf("the site's template should win over the theme's, and the theme's be used:\n%s", html)
+	}
+}
+
+// TestNoShortcodes checks that a text without shortcodes is returned as it
+// is, without work.
+func TestNoShortcodes(t *testing.T) {
+	s, _ := testSet(t)
+	src := []byte("# Title\n\nJust *Markdown*, with { braces } and a {{ template }}-like text.\n")
+	md, rep, problems := s.Expand(src, testPage("p.md"))
+	if !bytes.Equal(md, src) || len(problems) != 0 {
+		t.Errorf("Expand changed a text without shortcodes: %q %v", md, problems)
+	}
+	html := []byte("<p>x</p>")
+	if got := rep.Replace(html); !bytes.Equal(got, html) {
+		t.Errorf("Replace = %q", got)
+	}
+	plain := []byte("plain text, no shortcode")
+	if n := testing.AllocsPerRun(100, func() { s.Expand(plain, nil) }); n != 0 {
+		t.Errorf("Expand of plain text allocates %v times", n)
+	}
+}
+
+// TestPlaceholdersUnguessable checks that a text written like a
+// placeholder is left alone.
+func TestPlaceholdersUnguessable(t *testing.T) {
+	s, _ := testSet(t)
+	_, rep, _ := s.Expand([]byte(`{{< themed a >}}`), nil)
+	_, rep2, _ := s.Expand([]byte(`{{< themed a >}}`), nil)
+	if bytes.Equal(rep.prefix, rep2.prefix) {
+		t.Error("two expansions share their placeholders")
+	}
+	fake := []byte("<p>" + string(rep2.prefix) + "0x</p>")
+	if got := rep.Replace(fake); !bytes.Equal(got, fake) {
+		t.Errorf("another expansion's placeholder was replaced: %s", got)
+	}
+}

@@ -132,7 +132,8 @@ func ref(c *Context, absolute bool) ([]byte, error) {
 	if anchor != "" {
 		u += "#" + anchor
 	}
-	return []byte(template.HTMLEscapeString(u)), nil
+	// Markdown escapes it (see urlOutput).
+	return []byte(u), nil
 }
 
 // param renders a parameter of the page's front matter, else of the

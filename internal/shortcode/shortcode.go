@@ -233,7 +233,17 @@ func (ex *expansion) call(c *call, parent *Context, ordinal int) ([]byte, bool) 
 		ex.problem(c.line, fieldName(c.name), "%v", err)
 		return inner, true
 	}
-	return out, c.markdown
+	return out, c.markdown || urlOutput[c.name] && !ex.set.hasTemplate(c.name)
+}
+
+// urlOutput are the built-ins that print a URL: it goes into the Markdown
+// as it is, because a placeholder in a link's destination would be taken
+// for a relative URL and resolved against the page's folder.
+var urlOutput = map[string]bool{"ref": true, "relref": true}
+
+func (s *Set) hasTemplate(name string) bool {
+	_, ok := s.templates[name]
+	return ok
 }
 
 // run executes a shortcode: the site's template if there is one, else a

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"path"
+	"strings"
+
+	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/shortcode"
+	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
+)
+
+// shortcodeSource is the site's shortcode templates as last read from the
+// store, and the Set parsed from them for the site's settings. It is
+// guarded by Server.mu.
+type shortcodeSource struct {
+	loaded bool
+	sum    [32]byte
+	files  map[string][]byte
+	set    *shortcode.Set
+	setFor shortcode.Site // the settings set was parsed with
+}
+
+// reloadShortcodes reads layouts/shortcodes/ again. When the templates
+// changed, pages rendered with the old ones are dropped from the cache.
+func (s *Server) reloadShortcodes(ctx context.Context) error {
+	files, err := s.store.ShortcodeFiles(ctx, "")
+	if err != nil {
+		return fmt.Errorf("read shortcodes: %w", err)
+	}
+	sum := fingerprint(files)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shortcodes.loaded && s.shortcodes.sum == sum {
+		return nil
+	}
+	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files}
+	s.view = nil
+	s.themeGen.Add(1)
+	return nil
+}
+
+// shortcodeSet is the Set for the snapshot st, parsed once for each
+// change of the templates or of the site's title and address. The caller
+// holds s.mu.
+func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
+	src := &s.shortcodes
+	want := shortcodeSite(st)
+	if src.set == nil || src.setFor.Title != want.Title || src.setFor.BaseURL != want.BaseURL {
+		set, problems := shortcode.New(src.files, shortcode.Options{Site: want, Markdown: s.md})
+		for _, p := range problems {
+			s.log.Warn("shortcode template", "problem", p.String())
+		}
+		src.set, src.setFor = set, want
+	}
+	return src.set
+}
+
+func shortcodeSite(st *site.Site) shortcode.Site {
+	return shortcode.Site{Title: st.Config.Title, BaseURL: st.Config.BaseURL}
+}
+
+// bodyRenderer renders documents' Markdown with their shortcodes
+// expanded: every body and lead goes through it.
+type bodyRenderer struct {
+	shortcodes *shortcode.Set
+	store      *store.Store
+	log        *slog.Logger
+}
+
+// renderBody renders src, a part of d's Markdown. Shortcodes are expanded
+// first; their problems are logged (grail check lists them too).
+func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o content.RenderOptions) ([]byte, error) {
+	b := v.bodies
+	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
+		return v.md.Render(src, o)
+	}
+	md, rep, problems := b.shortcodes.Expand(src, v.shortcodePage(ctx, d))
+	for _, p := range problems {
+		b.log.Warn("shortcode", "problem", p.String())
+	}
+	out, err := v.md.Render(md, o)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Replace(out), nil
+}
+
+// shortcodePage is what shortcodes see of d.
+func (v *view) shortcodePage(ctx context.Context, d *content.Doc) *shortcode.Page {
+	rel := v.site.URL(d)
+	p := &shortcode.Page{
+		File: d.Key, Line: d.BodyLine,
+		Title: d.Title, Date: d.Date,
+		Permalink: v.site.Config.BaseURL + rel, RelPermalink: rel,
+		Refs: siteRefs{site: v.site, from: d},
+	}
+	if d.Bundle != "" && v.bodies.store != nil {
+		names, err := v.bodies.store.BundleFiles(ctx, d.Bundle)
+		if err != nil {
+			v.bodies.log.Warn("list bundle files", "bundle", d.Bundle, "err", err)
+		}
+		base := bundleBase(v.site, d)
+		for _, n := range names {
+			p.Resources = append(p.Resources, shortcode.Resource{
+				Name: n, Title: n, RelPermalink: base + n, Permalink: v.site.Config.BaseURL + base + n,
+				ResourceType: shortcode.ResourceType(n),
+			})
+		}
+	}
+	return p
+}
+
+// siteRefs resolves ref and relref against a snapshot, as Hugo does: by
+// the file's path in the content folder (with or without ".md", relative
+// to the page's folder or not), by a bundle's folder, or by the address.
+type siteRefs struct {
+	site *site.Site
+	from *content.Doc
+}
+
+func (r siteRefs) Ref(target string) (string, string, bool) {
+	d := r.find(target)
+	if d == nil {
+		return "", "", false
+	}
+	rel := r.site.URL(d)
+	return r.site.Config.BaseURL + rel, rel, true
+}
+
+func (r siteRefs) find(target string) *content.Doc {
+	if d := r.site.ByPathOrTwin(target); d != nil && strings.HasPrefix(target, "/") {
+		return d
+	}
+	want := []string{refKey(target)}
+	if !strings.HasPrefix(target, "/") {
+		want = append(want, refKey(path.Join(path.Dir(contentPath(r.from.Key)), target)))
+	}
+	var byName *content.Doc
+	for _, list := range [][]*content.Doc{r.site.Posts, r.site.Pages} {
+		for _, d := range list {
+			key := refKey(contentPath(d.Key))
+			for _, w := range want {
+				if key == w {
+					return d
+				}
+			}
+			if byName == nil && !strings.Contains(target, "/") && path.Base(key) == want[0] {
+				byName = d
+			}
+		}
+	}
+	return byName
+}
+
+// contentPath is a document's key inside the content folder.
+func contentPath(key string) string { return strings.TrimPrefix(key, "content/") }
+
+// refKey makes "posts/x.md", "/posts/x", "posts/x/index.md" and
+// "posts/x/_index.md" the same: "posts/x".
+func refKey(p string) string {
+	p = strings.Trim(p, "/")
+	p = strings.TrimSuffix(p, ".md")
+	p = strings.TrimSuffix(p, "/index")
+	p = strings.TrimSuffix(p, "/_index")
+	return p
+}

@@ -169,3 +169,31 @@ func refKey(p string) string {
 	p = strings.TrimSuffix(p, "/_index")
 	return p
 }
+
+// ShortcodeProblems expands the shortcodes of every post and page of the
+// loader's snapshot, as rendering would, and returns what is wrong: the
+// templates that do not parse, unknown shortcodes, templates that fail,
+// refs to no document. grail check prints them.
+func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
+	files, err := st.ShortcodeFiles(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("read shortcodes: %w", err)
+	}
+	snap := l.Current()
+	md := content.NewMarkdown(false)
+	set, problems := shortcode.New(files, shortcode.Options{Site: shortcodeSite(snap), Markdown: md})
+	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
+	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
+		for _, d := range list {
+			body, err := l.Body(ctx, d)
+			if err != nil {
+				return nil, err
+			}
+			if bytes.Contains(body, []byte("{{")) {
+				_, _, found := set.Expand(body, v.shortcodePage(ctx, d))
+				problems = append(problems, found...)
+			}
+		}
+	}
+	return problems, nil
+}

@@ -143,7 +143,7 @@ func param(c *Context) ([]byte, error) {
 	if key == "" {
 		return nil, errors.New("no parameter named")
 	}
-	v := field(c.Page.Params, key)
+	v := field(c.Page.Params(), key)
 	if v == nil {
 		v = field(c.Site.Params, key)
 	}

@@ -14,8 +14,10 @@ type Page struct {
 	File string
 	Line int
 
-	Title        string
-	Params       map[string]any // front matter, keys in lower case as in Hugo
+	Title string
+	// FrontMatter returns the page's front matter; it is called once, the
+	// first time a shortcode asks for a page parameter.
+	FrontMatter  func() map[string]any
 	Permalink    string
 	RelPermalink string
 	Date         time.Time
@@ -23,6 +25,20 @@ type Page struct {
 
 	// Refs resolves ref and relref; nil resolves nothing.
 	Refs RefResolver
+
+	params       map[string]any
+	paramsLoaded bool
+}
+
+// Params is the page's front matter, keys in lower case as in Hugo.
+func (p *Page) Params() map[string]any {
+	if !p.paramsLoaded {
+		p.paramsLoaded = true
+		if p.FrontMatter != nil {
+			p.params = lowerMap(p.FrontMatter())
+		}
+	}
+	return p.params
 }
 
 // RefResolver finds the document a ref or relref names ("posts/x.md",

@@ -56,7 +56,7 @@ func TestHugoParity(t *testing.T) {
 	}
 	parsed, _ := content.Parse("posts/a.md", content.KindPost, doc, time.UTC)
 	got, problems := render(t, s, parsed.Body, &Page{
-		File: "posts/a.md", Title: parsed.Title, Params: map[string]any{"topic": "parity"},
+		File: "posts/a.md", Title: parsed.Title, FrontMatter: func() map[string]any { return map[string]any{"topic": "parity"} },
 		Refs: refs{"other": "/posts/other/"},
 	})
 	if len(problems) > 0 {

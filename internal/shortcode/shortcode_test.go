@@ -50,7 +50,7 @@ func testPage(file string) *Page {
 	return &Page{
 		File: file, Line: 4,
 		Title:        "The Test Post",
-		Params:       map[string]any{"topic": "shortcodes"},
+		FrontMatter:  func() map[string]any { return map[string]any{"Topic": "shortcodes"} },
 		Permalink:    "https://example.org/blog/test/",
 		RelPermalink: "/blog/test/",
 		Date:         time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),

@@ -2,7 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/grailblog/grail/internal/config"
 )
 
 // shortcodeDir is where a Hugo site (and its theme) keeps its shortcode
@@ -48,4 +53,38 @@ func (s *Store) BundleFiles(ctx context.Context, bundle string) ([]string, error
 		return nil
 	})
 	return names, err
+}
+
+// ShortcodeSettings reads what shortcodes need of the site's configuration
+// file (grail.toml, else hugo.toml or config.toml): the theme whose
+// shortcodes the site uses, and the site's params table.
+func (s *Store) ShortcodeSettings(ctx context.Context) (theme string, params map[string]any, err error) {
+	for _, name := range []string{config.FileName, "hugo.toml", "config.toml"} {
+		data, _, err := s.b.ReadAll(ctx, name)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		var c struct {
+			Theme  any            `toml:"theme"` // a name, or a list of them
+			Params map[string]any `toml:"params"`
+		}
+		// A file that does not decode is reported where the site's
+		// settings are read; shortcodes then go without.
+		if _, err := toml.Decode(string(data), &c); err != nil {
+			return "", nil, nil
+		}
+		switch t := c.Theme.(type) {
+		case string:
+			theme = t
+		case []any:
+			if len(t) > 0 {
+				theme, _ = t[0].(string)
+			}
+		}
+		return theme, c.Params, nil
+	}
+	return "", nil, nil
 }

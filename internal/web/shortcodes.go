@@ -3,10 +3,15 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path"
+	"reflect"
 	"strings"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
 
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/shortcode"
@@ -21,24 +26,40 @@ type shortcodeSource struct {
 	loaded bool
 	sum    [32]byte
 	files  map[string][]byte
+	params map[string]any // the site's params table
 	set    *shortcode.Set
 	setFor shortcode.Site // the settings set was parsed with
 }
 
-// reloadShortcodes reads layouts/shortcodes/ again. When the templates
-// changed, pages rendered with the old ones are dropped from the cache.
-func (s *Server) reloadShortcodes(ctx context.Context) error {
-	files, err := s.store.ShortcodeFiles(ctx, "")
+// readShortcodes reads the site's (and its theme's) shortcode templates
+// and the site's params.
+func readShortcodes(ctx context.Context, st *store.Store) (map[string][]byte, map[string]any, error) {
+	theme, params, err := st.ShortcodeSettings(ctx)
 	if err != nil {
-		return fmt.Errorf("read shortcodes: %w", err)
+		return nil, nil, fmt.Errorf("read settings for shortcodes: %w", err)
+	}
+	files, err := st.ShortcodeFiles(ctx, theme)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read shortcodes: %w", err)
+	}
+	return files, params, nil
+}
+
+// reloadShortcodes reads layouts/shortcodes/ again. When the templates
+// or the params changed, pages rendered with the old ones are dropped
+// from the cache.
+func (s *Server) reloadShortcodes(ctx context.Context) error {
+	files, params, err := readShortcodes(ctx, s.store)
+	if err != nil {
+		return err
 	}
 	sum := fingerprint(files)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.shortcodes.loaded && s.shortcodes.sum == sum {
+	if s.shortcodes.loaded && s.shortcodes.sum == sum && reflect.DeepEqual(s.shortcodes.params, params) {
 		return nil
 	}
-	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files}
+	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files, params: params}
 	s.view = nil
 	s.themeGen.Add(1)
 	return nil
@@ -49,7 +70,7 @@ func (s *Server) reloadShortcodes(ctx context.Context) error {
 // holds s.mu.
 func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 	src := &s.shortcodes
-	want := shortcodeSite(st)
+	want := shortcodeSite(st, src.params)
 	if src.set == nil || src.setFor.Title != want.Title || src.setFor.BaseURL != want.BaseURL {
 		set, problems := shortcode.New(src.files, shortcode.Options{Site: want, Markdown: s.md})
 		for _, p := range problems {
@@ -60,8 +81,8 @@ func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 	return src.set
 }
 
-func shortcodeSite(st *site.Site) shortcode.Site {
-	return shortcode.Site{Title: st.Config.Title, BaseURL: st.Config.BaseURL}
+func shortcodeSite(st *site.Site, params map[string]any) shortcode.Site {
+	return shortcode.Site{Title: st.Config.Title, BaseURL: st.Config.BaseURL, Params: params}
 }
 
 // bodyRenderer renders documents' Markdown with their shortcodes
@@ -97,7 +118,8 @@ func (v *view) shortcodePage(ctx context.Context, d *content.Doc) *shortcode.Pag
 		File: d.Key, Line: d.BodyLine,
 		Title: d.Title, Date: d.Date,
 		Permalink: v.site.Config.BaseURL + rel, RelPermalink: rel,
-		Refs: siteRefs{site: v.site, from: d},
+		Refs:        siteRefs{site: v.site, from: d},
+		FrontMatter: func() map[string]any { return v.frontMatter(ctx, d) },
 	}
 	if d.Bundle != "" && v.bodies.store != nil {
 		names, err := v.bodies.store.BundleFiles(ctx, d.Bundle)
@@ -113,6 +135,37 @@ func (v *view) shortcodePage(ctx context.Context, d *content.Doc) *shortcode.Pag
 		}
 	}
 	return p
+}
+
+// frontMatter is d's front matter as a map, for shortcodes that ask for
+// page params; nil when the source cannot be read again.
+func (v *view) frontMatter(ctx context.Context, d *content.Doc) map[string]any {
+	src, err := v.loader.Version(ctx, d.Key, d.ETag)
+	if err != nil {
+		v.bodies.log.Warn("read front matter for shortcodes", "key", d.Key, "err", err)
+		return nil
+	}
+	return decodeFrontMatter(src.Data)
+}
+
+// decodeFrontMatter decodes YAML, TOML or JSON front matter into a map.
+func decodeFrontMatter(src []byte) map[string]any {
+	var m map[string]any
+	switch syntax := content.FrontMatterSyntax(src); syntax {
+	case content.YAMLFrontMatter, content.TOMLFrontMatter:
+		header, _, _, err := content.FrontMatterBlock(src, syntax)
+		if err != nil {
+			return nil
+		}
+		if syntax == content.YAMLFrontMatter {
+			_ = yaml.Unmarshal(header, &m)
+		} else {
+			_ = toml.Unmarshal(header, &m)
+		}
+	case content.JSONFrontMatter:
+		_ = json.NewDecoder(bytes.NewReader(src)).Decode(&m)
+	}
+	return m
 }
 
 // siteRefs resolves ref and relref against a snapshot, as Hugo does: by
@@ -175,13 +228,13 @@ func refKey(p string) string {
 // templates that do not parse, unknown shortcodes, templates that fail,
 // refs to no document. grail check prints them.
 func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
-	files, err := st.ShortcodeFiles(ctx, "")
+	files, params, err := readShortcodes(ctx, st)
 	if err != nil {
-		return nil, fmt.Errorf("read shortcodes: %w", err)
+		return nil, err
 	}
 	snap := l.Current()
 	md := content.NewMarkdown(false)
-	set, problems := shortcode.New(files, shortcode.Options{Site: shortcodeSite(snap), Markdown: md})
+	set, problems := shortcode.New(files, shortcode.Options{Site: shortcodeSite(snap, params), Markdown: md})
 	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
 	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
 		for _, d := range list {

@@ -10,11 +10,18 @@ import (
 	"github.com/grailblog/grail/internal/testsite"
 )
 
+// TestShortcodesOnPagesLeadsAndFeeds serves a Hugo site whose posts use
+// built-in, site and theme shortcodes, and checks what readers get.
 func TestShortcodesOnPagesLeadsAndFeeds(t *testing.T) {
 	files := testsite.Files(`
 -- hugo.toml --
 title = "Hugo Blog"
 baseURL = "https://hugo.example.org"
+theme = "paper"
+[params]
+author = "Ann"
+-- themes/paper/layouts/shortcodes/sig.html --
+<span class="sig">{{ .Site.Params.author }} feels {{ .Page.Params.mood }}</span>
 -- layouts/shortcodes/note.html --
 <aside class="note">{{ .Inner | markdownify }}{{ with .Page.Resources.GetMatch "*.png" }} <img src="{{ .RelPermalink }}" alt="">{{ end }}</aside>
 -- content/posts/plain.md --
@@ -27,6 +34,7 @@ Plain post.
 ---
 title: Bundle
 date: 2024-06-01
+mood: Happy
 ---
 {{< note >}}A **noted** thing.{{< /note >}}
 
@@ -35,6 +43,8 @@ See [the plain post]({{< relref "plain.md" >}}) and {{< youtube abc123 >}}.
 {{< figure src="diagram.png" caption="The diagram" >}}
 
 {{< mystery >}}kept text{{< /mystery >}}
+
+{{< sig >}} / {{< param "mood" >}}
 `)
 	files["content/posts/bundle/diagram.png"] = "PNGDATA"
 	ts := newTestSite(t, files)
@@ -45,6 +55,8 @@ See [the plain post]({{< relref "plain.md" >}}) and {{< youtube abc123 >}}.
 		`<a href="https://www.youtube.com/watch?v=abc123">`,
 		`<img src="/blog/bundle/diagram.png" alt="The diagram"`,
 		`kept text`,
+		`<span class="sig">Ann feels Happy</span>`,
+		"/ Happy</p>",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("post page lacks %s:\n%s", want, page)
@@ -62,6 +74,8 @@ See [the plain post]({{< relref "plain.md" >}}) and {{< youtube abc123 >}}.
 	}
 }
 
+// TestShortcodeTemplateChangeRerenders checks that a changed template is
+// used after a reload, not a page rendered with the old one.
 func TestShortcodeTemplateChangeRerenders(t *testing.T) {
 	files := testsite.Files(`
 -- posts/a.md --

@@ -19,6 +19,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/grailblog/grail/internal/content"
 )
@@ -36,8 +37,13 @@ type Options struct {
 type Set struct {
 	site      Site
 	md        *content.Markdown
-	templates map[string]*siteTemplate // by shortcode name
+	templates map[string]*siteTemplate // the site's, by shortcode name
 	broken    map[string]string        // names whose template does not parse: its file
+
+	// builtins are parsed on first use: a site that uses no shortcode
+	// parses no template.
+	builtinsOnce sync.Once
+	builtins     map[string]*siteTemplate
 }
 
 // siteTemplate is one parsed shortcode template.
@@ -60,13 +66,6 @@ func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
 		s.md = content.NewMarkdown(false)
 	}
 	var problems []content.Problem
-	for name, src := range builtinTemplates {
-		t, err := template.New(name).Funcs(s.funcs()).Parse(src)
-		if err != nil {
-			panic(fmt.Sprintf("built-in shortcode %s: %v", name, err))
-		}
-		s.templates[name] = &siteTemplate{file: "built-in " + name, tmpl: t}
-	}
 	for _, file := range overridesLast(files) {
 		name := shortcodeName(file)
 		if name == "" {
@@ -83,6 +82,18 @@ func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
 		s.templates[name] = &siteTemplate{file: file, tmpl: t, warns: bytes.Contains(files[file], []byte("warnf"))}
 	}
 	return s, problems
+}
+
+// builtin is the built-in template of a shortcode, or nil.
+func (s *Set) builtin(name string) *siteTemplate {
+	s.builtinsOnce.Do(func() {
+		s.builtins = map[string]*siteTemplate{}
+		for name, src := range builtinTemplates {
+			t := template.Must(template.New("built-in " + name).Funcs(s.funcs()).Parse(src))
+			s.builtins[name] = &siteTemplate{file: "built-in " + name, tmpl: t}
+		}
+	})
+	return s.builtins[name]
 }
 
 // overridesLast orders files so that a site's own templates come after
@@ -131,12 +142,6 @@ func templateProblem(file string, err error) content.Problem {
 		}
 	}
 	return p
-}
-
-// Has reports whether name is a known shortcode.
-func (s *Set) Has(name string) bool {
-	_, ok := s.templates[name]
-	return ok || builtinFuncs[name] != nil
 }
 
 // Expand replaces the shortcodes in src. The Markdown it returns is
@@ -253,11 +258,14 @@ func (ex *expansion) run(ctx *Context) ([]byte, error) {
 	if t, ok := s.templates[ctx.Name]; ok {
 		return ex.execute(t, ctx)
 	}
+	if file, ok := s.broken[ctx.Name]; ok {
+		return nil, fmt.Errorf("%s does not parse", file)
+	}
 	if f := builtinFuncs[ctx.Name]; f != nil {
 		return f(ctx)
 	}
-	if file, ok := s.broken[ctx.Name]; ok {
-		return nil, fmt.Errorf("%s does not parse", file)
+	if _, ok := builtinTemplates[ctx.Name]; ok {
+		return ex.execute(s.builtin(ctx.Name), ctx)
 	}
 	return nil, fmt.Errorf("unknown shortcode: no layouts/shortcodes/%s.html", ctx.Name)
 }
@@ -347,14 +355,35 @@ func (r *Replacer) replace(html []byte, limit int) []byte {
 		}
 		end := i + len(r.prefix) + size
 		ph := r.outputs[n]
-		if ph.block && bytes.HasSuffix(html[:i], []byte("<p>")) && bytes.HasPrefix(html[end:], []byte("</p>")) {
+		sub := r.replace(ph.html, n)
+		switch {
+		case inTag(out, html[:i]):
+			// An attribute, such as the id made of a heading's text.
+			sub = attrText(sub)
+		case ph.block && bytes.HasSuffix(html[:i], []byte("<p>")) && bytes.HasPrefix(html[end:], []byte("</p>")):
 			i -= 3
 			end += 4
 		}
 		out = append(out, html[:i]...)
-		out = append(out, r.replace(ph.html, n)...)
+		out = append(out, sub...)
 		html = html[end:]
 	}
+}
+
+// inTag reports whether HTML that ends with done and then before stops
+// inside a tag.
+func inTag(done, before []byte) bool {
+	lt, gt := bytes.LastIndexByte(before, '<'), bytes.LastIndexByte(before, '>')
+	if lt < 0 && gt < 0 {
+		lt, gt = bytes.LastIndexByte(done, '<'), bytes.LastIndexByte(done, '>')
+	}
+	return lt > gt
+}
+
+// attrText is the text of HTML, fit for an attribute value.
+func attrText(html []byte) []byte {
+	text := tagPattern.ReplaceAll(html, nil)
+	return []byte(strings.NewReplacer(`"`, "&#34;", "'", "&#39;", "<", "&lt;", ">", "&gt;").Replace(strings.TrimSpace(string(text))))
 }
 
 // readIndex reads "12x" and returns 12 and 3; -1 if it is not there.

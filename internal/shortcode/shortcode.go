@@ -30,6 +30,9 @@ type Options struct {
 	// Markdown renders markdownify and the captions of figures; nil means
 	// a renderer that drops raw HTML.
 	Markdown *content.Markdown
+	// InlineShortcodes allows shortcodes defined in the page
+	// (enableInlineShortcodes in Hugo's configuration).
+	InlineShortcodes bool
 }
 
 // Set is the shortcodes of one site, parsed once. It is safe for
@@ -42,6 +45,8 @@ type Set struct {
 
 	// builtins are parsed on first use: a site that uses no shortcode
 	// parses no template.
+	inlineAllowed bool
+
 	builtinsOnce sync.Once
 	builtins     map[string]*siteTemplate
 }
@@ -61,7 +66,7 @@ type siteTemplate struct {
 // its theme's. A template that does not parse is a problem, and its
 // shortcode is then unknown.
 func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
-	s := &Set{site: lowerKeys(o.Site), md: o.Markdown, templates: map[string]*siteTemplate{}, broken: map[string]string{}}
+	s := &Set{site: lowerKeys(o.Site), md: o.Markdown, inlineAllowed: o.InlineShortcodes, templates: map[string]*siteTemplate{}, broken: map[string]string{}}
 	if s.md == nil {
 		s.md = content.NewMarkdown(false)
 	}
@@ -189,6 +194,7 @@ type expansion struct {
 	page     *Page
 	rep      *Replacer
 	problems []content.Problem
+	inlines  map[string]*template.Template // inline shortcodes the page defined
 }
 
 func (ex *expansion) problem(line int, name, format string, args ...any) {
@@ -230,6 +236,15 @@ func (ex *expansion) call(c *call, parent *Context, ordinal int) ([]byte, bool) 
 		Name: c.name, Ordinal: ordinal, Parent: parent,
 		Page: ex.page, Site: &ex.set.site, params: c.params, call: c, ex: ex,
 		Position: fmt.Sprintf("%s:%d:%d", ex.page.File, max(ex.page.Line, 1)+c.line-1, c.col),
+	}
+	if isInline(c.name) {
+		out, err := ex.inline(c, ctx)
+		if err != nil {
+			// The inner text is a template, not the author's prose.
+			ex.problem(c.line, fieldName(c.name), "%v", err)
+			return nil, true
+		}
+		return out, c.markdown
 	}
 	inner := ex.nodes(c.inner, ctx)
 	ctx.Inner = template.HTML(inner)

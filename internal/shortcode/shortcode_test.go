@@ -173,3 +173,23 @@ func TestPlaceholdersUnguessable(t *testing.T) {
 		t.Errorf("another expansion's placeholder was replaced: %s", got)
 	}
 }
+
+// TestInlineShortcodes checks that a page's own shortcodes run when the
+// site allows them, are reused self-closed, and are otherwise a problem
+// without their template showing on the page.
+func TestInlineShortcodes(t *testing.T) {
+	src := []byte("Now: {{< year.inline >}}{{ .Page.Date.Year }}/{{ .Get 0 }}{{< /year.inline >}}.\n\nAgain: {{< year.inline \"x\" />}}.\n")
+	on, _ := New(nil, Options{InlineShortcodes: true})
+	html, problems := render(t, on, src, testPage("p.md"))
+	if len(problems) > 0 || !strings.Contains(string(html), "Now: 2024/.") || !strings.Contains(string(html), "Again: 2024/x.") {
+		t.Errorf("allowed inline shortcode: %v\n%s", problems, html)
+	}
+	off, _ := New(nil, Options{})
+	html, problems = render(t, off, src, testPage("p.md"))
+	if len(problems) != 2 || !strings.Contains(problems[0].Message, "enableInlineShortcodes") || problems[0].Line != 4 {
+		t.Errorf("inline shortcodes off: problems %v", problems)
+	}
+	if strings.Contains(string(html), "Page.Date") || !strings.Contains(string(html), "Now: .") {
+		t.Errorf("inline shortcodes off: page shows\n%s", html)
+	}
+}

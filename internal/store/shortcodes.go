@@ -55,36 +55,44 @@ func (s *Store) BundleFiles(ctx context.Context, bundle string) ([]string, error
 	return names, err
 }
 
-// ShortcodeSettings reads what shortcodes need of the site's configuration
-// file (grail.toml, else hugo.toml or config.toml): the theme whose
-// shortcodes the site uses, and the site's params table.
-func (s *Store) ShortcodeSettings(ctx context.Context) (theme string, params map[string]any, err error) {
+// ShortcodeSettings are what shortcodes need of the site's configuration.
+type ShortcodeSettings struct {
+	Theme            string         // whose layouts/shortcodes/ the site uses too
+	Params           map[string]any // the params table
+	InlineShortcodes bool           // enableInlineShortcodes
+}
+
+// ShortcodeSettings reads the site's configuration file (grail.toml, else
+// hugo.toml or config.toml) for shortcodes.
+func (s *Store) ShortcodeSettings(ctx context.Context) (ShortcodeSettings, error) {
 	for _, name := range []string{config.FileName, "hugo.toml", "config.toml"} {
 		data, _, err := s.b.ReadAll(ctx, name)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return "", nil, err
+			return ShortcodeSettings{}, err
 		}
 		var c struct {
 			Theme  any            `toml:"theme"` // a name, or a list of them
 			Params map[string]any `toml:"params"`
+			Inline bool           `toml:"enableInlineShortcodes"`
 		}
 		// A file that does not decode is reported where the site's
 		// settings are read; shortcodes then go without.
 		if _, err := toml.Decode(string(data), &c); err != nil {
-			return "", nil, nil
+			return ShortcodeSettings{}, nil
 		}
+		out := ShortcodeSettings{Params: c.Params, InlineShortcodes: c.Inline}
 		switch t := c.Theme.(type) {
 		case string:
-			theme = t
+			out.Theme = t
 		case []any:
 			if len(t) > 0 {
-				theme, _ = t[0].(string)
+				out.Theme, _ = t[0].(string)
 			}
 		}
-		return theme, c.Params, nil
+		return out, nil
 	}
-	return "", nil, nil
+	return ShortcodeSettings{}, nil
 }

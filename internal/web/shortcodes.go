@@ -26,40 +26,49 @@ type shortcodeSource struct {
 	loaded bool
 	sum    [32]byte
 	files  map[string][]byte
-	params map[string]any // the site's params table
+	config store.ShortcodeSettings
 	set    *shortcode.Set
 	setFor shortcode.Site // the settings set was parsed with
 }
 
 // readShortcodes reads the site's (and its theme's) shortcode templates
-// and the site's params.
-func readShortcodes(ctx context.Context, st *store.Store) (map[string][]byte, map[string]any, error) {
-	theme, params, err := st.ShortcodeSettings(ctx)
+// and the settings they use.
+func readShortcodes(ctx context.Context, st *store.Store) (map[string][]byte, store.ShortcodeSettings, error) {
+	cfg, err := st.ShortcodeSettings(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read settings for shortcodes: %w", err)
+		return nil, cfg, fmt.Errorf("read settings for shortcodes: %w", err)
 	}
-	files, err := st.ShortcodeFiles(ctx, theme)
+	files, err := st.ShortcodeFiles(ctx, cfg.Theme)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read shortcodes: %w", err)
+		return nil, cfg, fmt.Errorf("read shortcodes: %w", err)
 	}
-	return files, params, nil
+	return files, cfg, nil
+}
+
+// shortcodeOptions are the options of the Set for snapshot st.
+func shortcodeOptions(st *site.Site, cfg store.ShortcodeSettings, md *content.Markdown) shortcode.Options {
+	return shortcode.Options{
+		Site:             shortcode.Site{Title: st.Config.Title, BaseURL: st.Config.BaseURL, Params: cfg.Params},
+		Markdown:         md,
+		InlineShortcodes: cfg.InlineShortcodes,
+	}
 }
 
 // reloadShortcodes reads layouts/shortcodes/ again. When the templates
-// or the params changed, pages rendered with the old ones are dropped
+// or their settings changed, pages rendered with the old ones are dropped
 // from the cache.
 func (s *Server) reloadShortcodes(ctx context.Context) error {
-	files, params, err := readShortcodes(ctx, s.store)
+	files, cfg, err := readShortcodes(ctx, s.store)
 	if err != nil {
 		return err
 	}
 	sum := fingerprint(files)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.shortcodes.loaded && s.shortcodes.sum == sum && reflect.DeepEqual(s.shortcodes.params, params) {
+	if s.shortcodes.loaded && s.shortcodes.sum == sum && reflect.DeepEqual(s.shortcodes.config, cfg) {
 		return nil
 	}
-	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files, params: params}
+	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files, config: cfg}
 	s.view = nil
 	s.themeGen.Add(1)
 	return nil
@@ -70,19 +79,16 @@ func (s *Server) reloadShortcodes(ctx context.Context) error {
 // holds s.mu.
 func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 	src := &s.shortcodes
-	want := shortcodeSite(st, src.params)
+	o := shortcodeOptions(st, src.config, s.md)
+	want := o.Site
 	if src.set == nil || src.setFor.Title != want.Title || src.setFor.BaseURL != want.BaseURL {
-		set, problems := shortcode.New(src.files, shortcode.Options{Site: want, Markdown: s.md})
+		set, problems := shortcode.New(src.files, o)
 		for _, p := range problems {
 			s.log.Warn("shortcode template", "problem", p.String())
 		}
 		src.set, src.setFor = set, want
 	}
 	return src.set
-}
-
-func shortcodeSite(st *site.Site, params map[string]any) shortcode.Site {
-	return shortcode.Site{Title: st.Config.Title, BaseURL: st.Config.BaseURL, Params: params}
 }
 
 // bodyRenderer renders documents' Markdown with their shortcodes
@@ -228,13 +234,13 @@ func refKey(p string) string {
 // templates that do not parse, unknown shortcodes, templates that fail,
 // refs to no document. grail check prints them.
 func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
-	files, params, err := readShortcodes(ctx, st)
+	files, cfg, err := readShortcodes(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	snap := l.Current()
 	md := content.NewMarkdown(false)
-	set, problems := shortcode.New(files, shortcode.Options{Site: shortcodeSite(snap, params), Markdown: md})
+	set, problems := shortcode.New(files, shortcodeOptions(snap, cfg, md))
 	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
 	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
 		for _, d := range list {

@@ -193,3 +193,31 @@ func TestInlineShortcodes(t *testing.T) {
 		t.Errorf("inline shortcodes off: page shows\n%s", html)
 	}
 }
+
+// BenchmarkExpand measures a post with a figure, a note, a highlight and
+// a ref, expanded, rendered and put back; and a post without shortcodes.
+func BenchmarkExpand(b *testing.B) {
+	s, _ := testSet(b)
+	md := content.NewMarkdown(false)
+	post := []byte(strings.Repeat("Some *text* with a [link](https://example.org).\n\n", 20) +
+		"{{< figure src=\"images/sunset.jpg\" caption=\"Sunset\" >}}\n\n{{< note type=\"tip\" >}}A **tip**.{{< /note >}}\n\n" +
+		"{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n\nSee [other]({{< relref \"other\" >}}).\n")
+	plain := bytes.Repeat([]byte("Some *text* with a [link](https://example.org).\n\n"), 25)
+	for _, c := range []struct {
+		name string
+		src  []byte
+	}{{"shortcodes", post}, {"plain", plain}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				out, rep, _ := s.Expand(c.src, testPage("p.md"))
+				html, _ := md.Render(out, content.RenderOptions{})
+				rep.Replace(html)
+			}
+		})
+		b.Run(c.name+"/render-only", func(b *testing.B) {
+			for b.Loop() {
+				_, _ = md.Render(c.src, content.RenderOptions{})
+			}
+		})
+	}
+}

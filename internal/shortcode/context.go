@@ -22,7 +22,6 @@ type Context struct {
 
 	params params
 	call   *call
-	ex     *expansion
 }
 
 // Get returns a parameter by name, or by position when given a number;

@@ -66,6 +66,14 @@ type Resource struct {
 	MediaType    string
 }
 
+// Resize, Fit, Fill and Crop give the image as it is: grail does not
+// process images, and a gallery shortcode that asks for a thumbnail
+// still shows the picture instead of failing.
+func (r *Resource) Resize(string) *Resource { return r }
+func (r *Resource) Fit(string) *Resource    { return r }
+func (r *Resource) Fill(string) *Resource   { return r }
+func (r *Resource) Crop(string) *Resource   { return r }
+
 // Resources are a page bundle's files, with Hugo's finders.
 type Resources []Resource
 

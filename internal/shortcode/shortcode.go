@@ -234,7 +234,7 @@ func (ex *expansion) nodes(ns []node, parent *Context) []byte {
 func (ex *expansion) call(c *call, parent *Context, ordinal int) ([]byte, bool) {
 	ctx := &Context{
 		Name: c.name, Ordinal: ordinal, Parent: parent,
-		Page: ex.page, Site: &ex.set.site, params: c.params, call: c, ex: ex,
+		Page: ex.page, Site: &ex.set.site, params: c.params, call: c,
 		Position: fmt.Sprintf("%s:%d:%d", ex.page.File, max(ex.page.Line, 1)+c.line-1, c.col),
 	}
 	if isInline(c.name) {

@@ -256,3 +256,33 @@ func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]
 	}
 	return problems, nil
 }
+
+// Preview renders an editor's text as the page at key would show it,
+// shortcodes expanded (a new document is previewed as a post with no
+// files of its own). The admin's live preview calls it.
+func (s *Server) Preview(ctx context.Context, key, body string) ([]byte, error) {
+	v, err := s.currentView()
+	if err != nil {
+		return nil, err
+	}
+	d := v.docByKey(key)
+	if d == nil {
+		d = &content.Doc{Key: key, Slug: "preview"}
+	}
+	return v.renderBody(ctx, d, []byte(body), content.RenderOptions{IDPrefix: "preview-", LinkBase: bundleBase(v.site, d)})
+}
+
+// docByKey is the post or page stored at key, or nil.
+func (v *view) docByKey(key string) *content.Doc {
+	if key == "" {
+		return nil
+	}
+	for _, list := range [][]*content.Doc{v.site.Posts, v.site.Pages} {
+		for _, d := range list {
+			if d.Key == key {
+				return d
+			}
+		}
+	}
+	return nil
+}

@@ -101,3 +101,29 @@ date: 2024-01-01
 		t.Error("a changed shortcode template is not used after a reload")
 	}
 }
+
+// TestPreviewExpandsShortcodes checks the admin's preview: the editor's
+// text with the site's shortcodes, seen from the document being edited.
+func TestPreviewExpandsShortcodes(t *testing.T) {
+	files := testsite.Files(`
+-- posts/a/index.md --
+---
+title: A
+date: 2024-01-01
+---
+Saved text.
+-- layouts/shortcodes/files.html --
+{{ range .Page.Resources }}<i>{{ .Name }}</i>{{ end }}
+`)
+	files["posts/a/pic.png"] = "PNG"
+	ts := newTestSite(t, files)
+	for key, want := range map[string]string{"posts/a/index.md": "<i>pic.png</i>", "posts/new.md": "Edited"} {
+		html, err := ts.srv.Preview(context.Background(), key, "Edited {{< files >}} {{< nosuch />}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(html), want) || strings.Contains(string(html), "{{") {
+			t.Errorf("preview of %s: %s", key, html)
+		}
+	}
+}

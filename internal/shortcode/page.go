@@ -1,6 +1,7 @@
 package shortcode
 
 import (
+	"html/template"
 	"path"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 
 // Page is what shortcodes may know of the document being expanded. The
 // caller fills it; the package imports neither the site nor the web side.
+// A Page serves one Expand at a time.
 type Page struct {
 	// File is the document's source key, named in problems; Line is the
 	// line of the file where the expanded text starts (1 when 0).
@@ -28,6 +30,24 @@ type Page struct {
 
 	params       map[string]any
 	paramsLoaded bool
+	set          *Set // the Set expanding the page, for RenderString
+}
+
+// RenderString renders Markdown as Hugo's .Page.RenderString does: inline
+// (one paragraph loses its <p>) unless the options say
+// (dict "display" "block").
+func (p *Page) RenderString(args ...any) (template.HTML, error) {
+	if len(args) == 0 || p.set == nil {
+		return "", nil
+	}
+	src := toString(args[len(args)-1])
+	if len(args) > 1 {
+		if o, ok := args[0].(map[string]any); ok && toString(o["display"]) == "block" {
+			out, err := p.set.md.Render([]byte(src), contentInline)
+			return template.HTML(out), err
+		}
+	}
+	return p.set.markdownify(src)
 }
 
 // Params is the page's front matter, keys in lower case as in Hugo.

@@ -159,6 +159,7 @@ func (s *Set) Expand(src []byte, page *Page) ([]byte, *Replacer, []content.Probl
 	if page == nil {
 		page = &Page{}
 	}
+	page.set = s
 	nodes, errs := parse(src)
 	ex := &expansion{set: s, page: page, rep: newReplacer()}
 	for _, e := range errs {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -248,8 +250,9 @@ func last(n int, list any) any {
 func delimit(list any, sep any, lastSep ...any) string {
 	it := items(list)
 	if m, ok := list.(map[string]any); ok {
-		for _, v := range m {
-			it = append(it, v)
+		// By key, as in Hugo: a page must not change between renders.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			it = append(it, m[k])
 		}
 	}
 	var b strings.Builder

@@ -23,14 +23,29 @@ type Page struct {
 	Permalink    string
 	RelPermalink string
 	Date         time.Time
-	Resources    Resources
+	// Files returns the page bundle's files; like FrontMatter, it is
+	// called once, when a shortcode first asks for them.
+	Files func() Resources
 
 	// Refs resolves ref and relref; nil resolves nothing.
 	Refs RefResolver
 
 	params       map[string]any
 	paramsLoaded bool
+	files        Resources
+	filesLoaded  bool
 	set          *Set // the Set expanding the page, for RenderString
+}
+
+// Resources are the page bundle's files.
+func (p *Page) Resources() Resources {
+	if !p.filesLoaded {
+		p.filesLoaded = true
+		if p.Files != nil {
+			p.files = p.Files()
+		}
+	}
+	return p.files
 }
 
 // RenderString renders Markdown as Hugo's .Page.RenderString does: inline

@@ -54,10 +54,12 @@ func testPage(file string) *Page {
 		Permalink:    "https://example.org/blog/test/",
 		RelPermalink: "/blog/test/",
 		Date:         time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
-		Resources: Resources{
-			{Name: "images/sunset.jpg", Title: "Sunset", RelPermalink: "/blog/test/images/sunset.jpg", ResourceType: "image"},
-			{Name: "images/harbour.png", Title: "Harbour", RelPermalink: "/blog/test/images/harbour.png", ResourceType: "image"},
-			{Name: "notes.pdf", Title: "Notes", RelPermalink: "/blog/test/notes.pdf", ResourceType: "application"},
+		Files: func() Resources {
+			return Resources{
+				{Name: "images/sunset.jpg", Title: "Sunset", RelPermalink: "/blog/test/images/sunset.jpg", ResourceType: "image"},
+				{Name: "images/harbour.png", Title: "Harbour", RelPermalink: "/blog/test/images/harbour.png", ResourceType: "image"},
+				{Name: "notes.pdf", Title: "Notes", RelPermalink: "/blog/test/notes.pdf", ResourceType: "application"},
+			}
 		},
 		Refs: refs{"posts/other": "/blog/other/", "other": "/blog/other/"},
 	}

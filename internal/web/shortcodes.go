@@ -120,27 +120,34 @@ func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o con
 // shortcodePage is what shortcodes see of d.
 func (v *view) shortcodePage(ctx context.Context, d *content.Doc) *shortcode.Page {
 	rel := v.site.URL(d)
-	p := &shortcode.Page{
+	return &shortcode.Page{
 		File: d.Key, Line: d.BodyLine,
 		Title: d.Title, Date: d.Date,
 		Permalink: v.site.Config.BaseURL + rel, RelPermalink: rel,
 		Refs:        siteRefs{site: v.site, from: d},
 		FrontMatter: func() map[string]any { return v.frontMatter(ctx, d) },
+		Files:       func() shortcode.Resources { return v.bundleFiles(ctx, d) },
 	}
-	if d.Bundle != "" && v.bodies.store != nil {
-		names, err := v.bodies.store.BundleFiles(ctx, d.Bundle)
-		if err != nil {
-			v.bodies.log.Warn("list bundle files", "bundle", d.Bundle, "err", err)
-		}
-		base := bundleBase(v.site, d)
-		for _, n := range names {
-			p.Resources = append(p.Resources, shortcode.Resource{
-				Name: n, Title: n, RelPermalink: base + n, Permalink: v.site.Config.BaseURL + base + n,
-				ResourceType: shortcode.ResourceType(n),
-			})
-		}
+}
+
+// bundleFiles are the files of d's bundle, as shortcodes see them.
+func (v *view) bundleFiles(ctx context.Context, d *content.Doc) shortcode.Resources {
+	if d.Bundle == "" || v.bodies.store == nil {
+		return nil
 	}
-	return p
+	names, err := v.bodies.store.BundleFiles(ctx, d.Bundle)
+	if err != nil {
+		v.bodies.log.Warn("list bundle files", "bundle", d.Bundle, "err", err)
+	}
+	base := bundleBase(v.site, d)
+	var out shortcode.Resources
+	for _, n := range names {
+		out = append(out, shortcode.Resource{
+			Name: n, Title: n, RelPermalink: base + n, Permalink: v.site.Config.BaseURL + base + n,
+			ResourceType: shortcode.ResourceType(n),
+		})
+	}
+	return out
 }
 
 // frontMatter is d's front matter as a map, for shortcodes that ask for

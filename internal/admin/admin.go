@@ -34,6 +34,9 @@ type Options struct {
 	MaxUpload int64
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Preview renders an editor's text as the site would, shortcodes
+	// expanded, as the document stored at key (nil: Markdown alone).
+	Preview func(ctx context.Context, key, body string) ([]byte, error)
 }
 
 // Admin is the http.Handler for every path under /admin.
@@ -45,6 +48,7 @@ type Admin struct {
 	limiter  *auth.Limiter
 	log      *slog.Logger
 	md       *content.Markdown
+	toHTML   func(ctx context.Context, key, body string) ([]byte, error) // Options.Preview
 	now      func() time.Time
 	maxFile  int64
 	pages    *pages
@@ -70,6 +74,7 @@ func New(o Options) (*Admin, error) {
 		now:      o.Now,
 		maxFile:  o.MaxUpload,
 		pages:    pg,
+		toHTML:   o.Preview,
 	}
 	if a.limiter == nil {
 		a.limiter = auth.NewLimiter(5, o.Store)

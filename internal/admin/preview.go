@@ -18,7 +18,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, _ auth.Session, 
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write([]byte(a.renderPreview(body)))
+	w.Write([]byte(a.renderPreview(r.Context(), f.Get("key"), body)))
 }
 
 // autosave keeps the editor's unsaved text as a revision ("autosave") so

@@ -69,7 +69,7 @@ func (a *Admin) save(w http.ResponseWriter, r *http.Request, sess auth.Session, 
 		a.renderEditor(w, r, http.StatusOK, ed)
 		return
 	case "preview":
-		ed.Preview, ed.HasPreview = a.renderPreview(ed.F.Body), true
+		ed.Preview, ed.HasPreview = a.renderPreview(r.Context(), ed.Key, ed.F.Body), true
 		a.renderEditor(w, r, http.StatusOK, ed)
 		return
 	}
@@ -262,8 +262,14 @@ func appendLink(body, link string) string {
 	return body + link + "\n"
 }
 
-func (a *Admin) renderPreview(body string) template.HTML {
-	html, err := a.md.Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
+func (a *Admin) renderPreview(ctx context.Context, key, body string) template.HTML {
+	var html []byte
+	var err error
+	if a.toHTML != nil {
+		html, err = a.toHTML(ctx, key, body)
+	} else {
+		html, err = a.md.Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
+	}
 	if err != nil {
 		return template.HTML("<p>The preview could not be rendered.</p>")
 	}

@@ -67,7 +67,10 @@ func openApp(ctx context.Context, location string, log *slog.Logger, o appOption
 	}
 	a.jobs = newJobs(st, log, o)
 	a.sessions = newSessions(ctx, st, log)
-	adm, err := admin.New(admin.Options{Store: st, Loader: a.loader, Users: auth.NewUsers(st), Sessions: a.sessions, Log: log})
+	// The preview renders as the site does; a.web is set below, before
+	// any request.
+	preview := func(ctx context.Context, key, body string) ([]byte, error) { return a.web.Preview(ctx, key, body) }
+	adm, err := admin.New(admin.Options{Store: st, Loader: a.loader, Users: auth.NewUsers(st), Sessions: a.sessions, Log: log, Preview: preview})
 	if err != nil {
 		st.Close()
 		return nil, err

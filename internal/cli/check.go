@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/web"
 )
 
 func runCheck(ctx context.Context, args []string, stdio Stdio) error {
@@ -36,11 +37,16 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	s := loader.Current()
-	for _, p := range s.Problems {
+	shortcodes, err := web.ShortcodeProblems(ctx, st, loader)
+	if err != nil {
+		return err
+	}
+	problems := append(s.Problems[:len(s.Problems):len(s.Problems)], shortcodes...)
+	for _, p := range problems {
 		fmt.Fprintln(stdio.Out, p.String())
 	}
-	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(s.Problems), "problem"))
-	if len(s.Problems) > 0 {
+	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(problems), "problem"))
+	if len(problems) > 0 {
 		return errSilent
 	}
 	return nil

@@ -95,6 +95,36 @@ func TestNewWritesADatedDraft(t *testing.T) {
 	}
 }
 
+// TestCheckListsShortcodeProblems checks that grail check names the file
+// and line of an unknown shortcode, a failing template and a template
+// that does not parse.
+func TestCheckListsShortcodeProblems(t *testing.T) {
+	dir := t.TempDir()
+	testsite.WriteFiles(t, dir, map[string]string{
+		"posts/sc.md":                   "---\ntitle: SC\ndate: 2024-01-01\n---\nText.\n\n{{< nosuch >}}\n{{< fails >}}\n{{< ref \"gone.md\" >}}\n{{< figure src=\"ok.jpg\" >}}\n",
+		"layouts/shortcodes/fails.html": "{{ errorf \"always\" }}",
+		"layouts/shortcodes/bad.html":   "line one\n{{ nosuchfunc }}\n",
+	})
+	code, out, stderr := run(t, "check", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; %s", code, stderr)
+	}
+	for _, want := range []string{
+		`posts/sc.md:7: shortcode "nosuch": unknown shortcode`,
+		`posts/sc.md:8: shortcode "fails":`,
+		`always`,
+		`posts/sc.md:9: shortcode "ref": no document "gone.md"`,
+		`layouts/shortcodes/bad.html:2: function "nosuchfunc" not defined`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr, "4 problems") {
+		t.Errorf("summary %q", stderr)
+	}
+}
+
 func TestCheckListsProblems(t *testing.T) {
 	dir := t.TempDir()
 	testsite.WriteFiles(t, dir, map[string]string{

@@ -74,6 +74,8 @@ type Server struct {
 	theme    *Theme
 	themeSum [32]byte
 	view     *view
+	// shortcodes are the site's shortcode templates (shortcodes.go).
+	shortcodes shortcodeSource
 	// themeGen counts theme reloads; rendered pages are cached under it.
 	themeGen atomic.Uint64
 }
@@ -110,6 +112,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 // Nothing happens when the files are the same as last time, so that
 // callers can reload after any change without emptying the render cache.
 func (s *Server) ReloadTheme(ctx context.Context) error {
+	if err := s.reloadShortcodes(ctx); err != nil {
+		return err
+	}
 	files, err := s.store.ThemeFiles(ctx)
 	if err != nil {
 		return fmt.Errorf("read theme: %w", err)
@@ -161,6 +166,7 @@ func (s *Server) currentView() (*view, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.bodies = bodyRenderer{shortcodes: s.shortcodeSet(st), store: s.store, log: s.log}
 	s.view = v
 	return v, nil
 }

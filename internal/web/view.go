@@ -21,6 +21,7 @@ type view struct {
 	theme     *Theme
 	md        *content.Markdown
 	templates map[string]*template.Template
+	bodies    bodyRenderer // expands shortcodes in bodies and leads
 }
 
 func newView(gen cacheGen, s *site.Site, l *site.Loader, t *Theme, md *content.Markdown) (*view, error) {
@@ -80,7 +81,7 @@ func (v *view) lead(d *content.Doc) (template.HTML, error) {
 	if err != nil || len(src) == 0 {
 		return "", err
 	}
-	out, err := v.md.Render(src, content.RenderOptions{
+	out, err := v.renderBody(ctx, d, src, content.RenderOptions{
 		IDPrefix:  "lead-" + d.Slug + "-",
 		NoAnchors: true,
 		LinkBase:  bundleBase(v.site, d),

@@ -66,7 +66,7 @@ func New(o Options) (*Admin, error) {
 		sessions: o.Sessions,
 		limiter:  o.Limiter,
 		log:      o.Log,
-		md:       content.NewMarkdown(false),
+		md:       content.NewMarkdown(content.MarkdownOptions{}),
 		now:      o.Now,
 		maxFile:  o.MaxUpload,
 		pages:    pg,

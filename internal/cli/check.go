@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 )
 
@@ -31,14 +32,43 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	s := loader.Current()
-	for _, p := range s.Problems {
-		fmt.Fprintln(stdio.Out, p.String())
+	found, err := cspWarnings(ctx, loader, s)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(s.Problems), "problem"))
-	if len(s.Problems) > 0 {
+	found = append(s.Problems[:len(s.Problems):len(s.Problems)], found...)
+	failing := 0
+	for _, p := range found {
+		fmt.Fprintln(stdio.Out, p.String())
+		if !p.Warning {
+			failing++
+		}
+	}
+	fmt.Fprintf(stdio.Err, "%s, %s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"),
+		count(failing, "problem"), count(len(found)-failing, "warning"))
+	if failing > 0 {
 		return errSilent
 	}
 	return nil
+}
+
+// cspWarnings lists the raw HTML of every post and page that the pages'
+// Content-Security-Policy blocks: shown to readers broken, but no reason
+// to fail the check.
+func cspWarnings(ctx context.Context, loader *site.Loader, s *site.Site) ([]content.Problem, error) {
+	md := s.MarkdownOptions()
+	if !md.Unsafe {
+		return nil, nil
+	}
+	var found []content.Problem
+	for _, d := range append(append([]*content.Doc{}, s.Posts...), s.Pages...) {
+		body, err := loader.Body(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, content.CSPFindings(d.Key, d.BodyLine, body, md, s.Config.BaseURL)...)
+	}
+	return found, nil
 }
 
 // count is "1 post", "2 posts".

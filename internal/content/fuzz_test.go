@@ -104,7 +104,7 @@ func FuzzRender(f *testing.F) {
 		b, _ := os.ReadFile(name)
 		f.Add(b)
 	}
-	md := NewMarkdown(false)
+	md := NewMarkdown(MarkdownOptions{})
 	f.Fuzz(func(t *testing.T, src []byte) {
 		out, err := md.Render(src, RenderOptions{IDPrefix: "p-", LinkBase: "/blog/x/", Origin: "https://example.org"})
 		if err != nil {

@@ -43,22 +43,40 @@ type RenderOptions struct {
 
 const idPrefixMeta = "grail-id-prefix"
 
-// NewMarkdown returns a renderer. Raw HTML in Markdown is dropped unless
-// unsafeHTML is true, as in Hugo.
-func NewMarkdown(unsafeHTML bool) *Markdown {
+// MarkdownOptions are a site's Markdown settings, as Hugo's
+// markup.goldmark reads them. The zero value is Hugo's default rendering.
+type MarkdownOptions struct {
+	// Unsafe keeps raw HTML (Hugo's renderer.unsafe); otherwise it is
+	// dropped. The page's Content-Security-Policy still blocks scripts,
+	// inline styles and third-party frames: CSPFindings lists those.
+	Unsafe bool
+	// NoTypographer turns off typographic quotes and dashes (Hugo's
+	// extensions.typographer.disable). It is negative so that the zero
+	// value keeps Hugo's default, on.
+	NoTypographer bool
+	// BlockAttributes allows {.class #id} after blocks (Hugo's
+	// parser.attribute.block); headings take them always, as in Hugo.
+	BlockAttributes bool
+}
+
+// NewMarkdown returns a renderer for a site's settings.
+func NewMarkdown(o MarkdownOptions) *Markdown {
 	var htmlOpts []renderer.Option
-	if unsafeHTML {
+	if o.Unsafe {
 		htmlOpts = append(htmlOpts, ghtml.WithUnsafe())
 	}
+	exts := []goldmark.Extender{
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
+	}
+	if !o.NoTypographer {
+		exts = append(exts, extension.Typographer)
+	}
 	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
-			extension.Strikethrough,
-			extension.Linkify,
-			extension.TaskList,
-			extension.Typographer,
-			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
-		),
+		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(append(htmlOpts,
 			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100)))...),
 	)

@@ -81,10 +81,12 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:      o.Store,
-		loader:     o.Loader,
-		log:        o.Log,
-		md:         content.NewMarkdown(false),
+		store:  o.Store,
+		loader: o.Loader,
+		log:    o.Log,
+		// Hugo's defaults until the site's markup.goldmark settings reach
+		// here: the one place that chooses how bodies are rendered.
+		md:         content.NewMarkdown(content.MarkdownOptions{}),
 		cache:      newRenderCache(o.CacheBytes),
 		misses:     newRenderCache(missCacheBytes),
 		trustProto: o.TrustForwardedProto,

@@ -78,7 +78,8 @@ func NewMarkdown(o MarkdownOptions) *Markdown {
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
 		goldmark.WithRendererOptions(append(htmlOpts,
-			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100)))...),
+			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
+				util.Prioritized(blockquoteRenderer{}, 100)))...),
 	)
 	return &Markdown{md: md}
 }
@@ -127,6 +128,8 @@ func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	switch n := n.(type) {
 	case *ast.Heading:
 		d.heading(n)
+	case *ast.Blockquote:
+		d.alert(n)
 	case *east.TableCell:
 		if n.Alignment != east.AlignNone {
 			n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))

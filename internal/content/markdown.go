@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -70,13 +71,22 @@ func NewMarkdown(o MarkdownOptions) *Markdown {
 		extension.Strikethrough,
 		extension.Linkify,
 		extension.TaskList,
+		extension.DefinitionList,
 		extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
 	}
 	if !o.NoTypographer {
 		exts = append(exts, extension.Typographer)
 	}
+	// Headings take {#id .class} always, as in Hugo.
+	parserOpts := []parser.Option{parser.WithAttribute()}
+	if o.BlockAttributes {
+		parserOpts = append(parserOpts,
+			parser.WithBlockParsers(util.Prioritized(attributeLineParser{}, 950)),
+			parser.WithASTTransformers(util.Prioritized(attributeApplier{}, 100)))
+	}
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parserOpts...),
 		goldmark.WithRendererOptions(append(htmlOpts,
 			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
 				util.Prioritized(blockquoteRenderer{}, 100)))...),
@@ -125,6 +135,9 @@ func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
+	if n.Attributes() != nil {
+		safeAttributes(n)
+	}
 	switch n := n.(type) {
 	case *ast.Heading:
 		d.heading(n)
@@ -168,6 +181,11 @@ func (d *decorator) heading(h *ast.Heading) {
 // repeats. goldmark's own ids drop every letter outside ASCII, which
 // leaves a Russian or Japanese post with "heading", "heading-1"...
 func (d *decorator) headingID(h *ast.Heading) string {
+	if own, ok := h.AttributeString("id"); ok { // {#id} after the heading
+		id := string(attrBytes(own))
+		d.ids[id] = true
+		return id
+	}
 	var b strings.Builder
 	for _, r := range string(plainText(h, d.src)) {
 		switch {

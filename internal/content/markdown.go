@@ -40,6 +40,10 @@ type RenderOptions struct {
 	// NoAnchors leaves out the "link to this section" anchors, which only
 	// make sense with the theme's CSS.
 	NoAnchors bool
+	// Report, when set, hears of what could not be rendered as written
+	// (a formula's unknown command, a render hook that failed); Line is
+	// counted from the body's first line.
+	Report func(Problem)
 }
 
 const idPrefixMeta = "grail-id-prefix"
@@ -58,6 +62,11 @@ type MarkdownOptions struct {
 	// BlockAttributes allows {.class #id} after blocks (Hugo's
 	// parser.attribute.block); headings take them always, as in Hugo.
 	BlockAttributes bool
+	// Math draws \( \) and $ $ inline, \[ \] and $$ $$ as display, as
+	// MathML (Hugo's passthrough extension with the delimiters its
+	// documentation gives for mathematics). ```math blocks are drawn
+	// always.
+	Math bool
 }
 
 // NewMarkdown returns a renderer for a site's settings.
@@ -76,6 +85,9 @@ func NewMarkdown(o MarkdownOptions) *Markdown {
 	}
 	if !o.NoTypographer {
 		exts = append(exts, extension.Typographer)
+	}
+	if o.Math {
+		exts = append(exts, mathExtension())
 	}
 	// Headings take {#id .class} always, as in Hugo.
 	parserOpts := []parser.Option{parser.WithAttribute()}
@@ -108,8 +120,13 @@ func footnotePrefix(n ast.Node) []byte {
 func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
 	src = withoutMore(src)
 	doc := m.md.Parser().Parse(text.NewReader(src))
-	if d, ok := doc.(*ast.Document); ok && o.IDPrefix != "" {
-		d.AddMeta(idPrefixMeta, o.IDPrefix)
+	if d, ok := doc.(*ast.Document); ok {
+		if o.IDPrefix != "" {
+			d.AddMeta(idPrefixMeta, o.IDPrefix)
+		}
+		if o.Report != nil {
+			d.AddMeta(renderStateMeta, &renderState{report: o.Report})
+		}
 	}
 	dec := &decorator{opts: o, src: src, ids: map[string]bool{}}
 	if err := ast.Walk(doc, dec.visit); err != nil {

@@ -23,6 +23,7 @@ var goldenOptions = map[string]struct {
 	"headings.md":           {opts: RenderOptions{IDPrefix: "p1-"}},
 	"headings-noanchors.md": {opts: RenderOptions{NoAnchors: true}},
 	"rawhtml-unsafe.md":     {md: MarkdownOptions{Unsafe: true}},
+	"math.md":               {md: MarkdownOptions{Math: true}},
 	"attributes.md":         {md: MarkdownOptions{BlockAttributes: true}, opts: RenderOptions{NoAnchors: true}},
 	"bundle.md":             {opts: RenderOptions{LinkBase: "/blog/qmk/"}},
 	"origin.md":             {opts: RenderOptions{LinkBase: "/blog/qmk/", Origin: "https://example.org"}},

@@ -42,6 +42,31 @@ func CSPFindings(file string, bodyLine int, body []byte, md MarkdownOptions, ori
 	return f.found
 }
 
+// Findings lists what in a body will not reach readers as written: raw
+// HTML the Content-Security-Policy blocks, formulas with commands that
+// cannot be drawn, render hooks that fail. All are warnings. file and
+// bodyLine place them in the source file; origin is the site's own.
+func (m *Markdown) Findings(file string, bodyLine int, body []byte, origin string) []Problem {
+	found := CSPFindings(file, bodyLine, body, m.opts, origin)
+	if !m.mayReport(body) {
+		return found
+	}
+	_, err := m.Render(body, RenderOptions{Report: func(p Problem) {
+		p.File, p.Line = file, bodyLine+p.Line-1
+		found = append(found, p)
+	}})
+	if err != nil {
+		found = append(found, Problem{File: file, Line: bodyLine, Message: "cannot be rendered: " + err.Error()})
+	}
+	return found
+}
+
+// mayReport tells whether rendering a body can report anything, so that
+// the common post is not rendered for nothing.
+func (m *Markdown) mayReport(body []byte) bool {
+	return m.opts.Math || m.hasHooks() || bytes.Contains(body, []byte("math")) || bytes.Contains(body, []byte("katex"))
+}
+
 // cspParser finds raw HTML as the renderer does; which extensions are on
 // changes nothing about where raw HTML is.
 var cspParser = NewMarkdown(MarkdownOptions{Unsafe: true}).md.Parser()

@@ -23,7 +23,8 @@ import (
 // with CSS classes (the theme carries light and dark colours, and a strict
 // Content-Security-Policy forbids inline styles).
 type Markdown struct {
-	md goldmark.Markdown
+	md   goldmark.Markdown
+	opts MarkdownOptions
 }
 
 // RenderOptions adapt one rendering to where it is shown.
@@ -103,7 +104,7 @@ func NewMarkdown(o MarkdownOptions) *Markdown {
 			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
 				util.Prioritized(blockquoteRenderer{}, 100)))...),
 	)
-	return &Markdown{md: md}
+	return &Markdown{md: md, opts: o}
 }
 
 func footnotePrefix(n ast.Node) []byte {
@@ -291,3 +292,6 @@ func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkContinue, nil
 	})
 }
+
+// hasHooks reports whether the site has render hooks of its own.
+func (m *Markdown) hasHooks() bool { return false }

@@ -52,7 +52,11 @@ func (m *Markdown) Findings(file string, bodyLine int, body []byte, origin strin
 		return found
 	}
 	_, err := m.Render(body, RenderOptions{Report: func(p Problem) {
-		p.File, p.Line = file, bodyLine+p.Line-1
+		if p.File == "" {
+			p.File, p.Line = file, bodyLine+p.Line-1
+		} else { // a render hook's own file
+			p.Message += " (rendering " + file + ")"
+		}
 		found = append(found, p)
 	}})
 	if err != nil {

@@ -45,6 +45,8 @@ type RenderOptions struct {
 	// (a formula's unknown command, a render hook that failed); Line is
 	// counted from the body's first line.
 	Report func(Problem)
+	// Page is what the site's render hooks see as .Page.
+	Page HookPage
 }
 
 const idPrefixMeta = "grail-id-prefix"
@@ -68,6 +70,8 @@ type MarkdownOptions struct {
 	// documentation gives for mathematics). ```math blocks are drawn
 	// always.
 	Math bool
+	// Hooks are the site's render hooks (see ParseHooks), or nil.
+	Hooks *Hooks
 }
 
 // NewMarkdown returns a renderer for a site's settings.
@@ -97,14 +101,19 @@ func NewMarkdown(o MarkdownOptions) *Markdown {
 			parser.WithBlockParsers(util.Prioritized(attributeLineParser{}, 950)),
 			parser.WithASTTransformers(util.Prioritized(attributeApplier{}, 100)))
 	}
-	md := goldmark.New(
+	m := &Markdown{opts: o}
+	renderers := []util.PrioritizedValue{util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
+		util.Prioritized(blockquoteRenderer{}, 100)}
+	if o.Hooks != nil {
+		hooks := newHookRenderer(o.Hooks, o.Unsafe, func() renderer.Renderer { return m.md.Renderer() })
+		renderers = append(renderers, util.Prioritized(hooks, 10))
+	}
+	m.md = goldmark.New(
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parserOpts...),
-		goldmark.WithRendererOptions(append(htmlOpts,
-			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
-				util.Prioritized(blockquoteRenderer{}, 100)))...),
+		goldmark.WithRendererOptions(append(htmlOpts, renderer.WithNodeRenderers(renderers...))...),
 	)
-	return &Markdown{md: md, opts: o}
+	return m
 }
 
 func footnotePrefix(n ast.Node) []byte {
@@ -125,11 +134,11 @@ func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
 		if o.IDPrefix != "" {
 			d.AddMeta(idPrefixMeta, o.IDPrefix)
 		}
-		if o.Report != nil {
-			d.AddMeta(renderStateMeta, &renderState{report: o.Report})
+		if o.Report != nil || o.Page != nil {
+			d.AddMeta(renderStateMeta, &renderState{report: o.Report, page: o.Page})
 		}
 	}
-	dec := &decorator{opts: o, src: src, ids: map[string]bool{}}
+	dec := &decorator{opts: o, src: src, ids: map[string]bool{}, headingHook: m.opts.Hooks != nil && m.opts.Hooks.heading != nil}
 	if err := ast.Walk(doc, dec.visit); err != nil {
 		return nil, err
 	}
@@ -147,6 +156,9 @@ type decorator struct {
 	opts RenderOptions
 	src  []byte
 	ids  map[string]bool // heading ids given so far
+	// headingHook is set when the site draws headings itself, anchors
+	// included.
+	headingHook bool
 }
 
 func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -179,7 +191,7 @@ func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 func (d *decorator) heading(h *ast.Heading) {
 	id := append([]byte(d.opts.IDPrefix), d.headingID(h)...)
 	h.SetAttributeString("id", id)
-	if d.opts.NoAnchors {
+	if d.opts.NoAnchors || d.headingHook {
 		return
 	}
 	// The "#" is drawn by the theme's CSS; screen readers read the label.
@@ -294,4 +306,4 @@ func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 // hasHooks reports whether the site has render hooks of its own.
-func (m *Markdown) hasHooks() bool { return false }
+func (m *Markdown) hasHooks() bool { return m.opts.Hooks != nil }

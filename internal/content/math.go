@@ -99,6 +99,7 @@ func writeMath(w util.BufWriter, n ast.Node, src []byte, offset int, tex string,
 // serve; it travels in the document's metadata.
 type renderState struct {
 	report func(Problem)
+	page   HookPage
 }
 
 const renderStateMeta = "grail-render-state"
@@ -106,12 +107,8 @@ const renderStateMeta = "grail-render-state"
 // report tells the caller of Render about a problem at byte offset of
 // the body, if it asked to hear of them.
 func report(n ast.Node, src []byte, offset int, msg string) {
-	doc := n.OwnerDocument()
-	if doc == nil {
-		return
-	}
-	st, ok := doc.Meta()[renderStateMeta].(*renderState)
-	if !ok || st.report == nil {
+	st := stateOf(n)
+	if st == nil || st.report == nil {
 		return
 	}
 	offset = min(max(offset, 0), len(src))

@@ -71,7 +71,7 @@ func (s *Server) feedEntries(ctx context.Context, v *view, origin string, posts 
 		if err != nil {
 			return nil, err
 		}
-		html, err := s.md.Render(body, content.RenderOptions{Origin: origin, NoAnchors: true, LinkBase: linkBase(v.site, p)})
+		html, err := v.md.Render(body, content.RenderOptions{Origin: origin, NoAnchors: true, LinkBase: linkBase(v.site, p)})
 		if err != nil {
 			return nil, err
 		}

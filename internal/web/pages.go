@@ -74,7 +74,7 @@ func (s *Server) homeEntry(ctx context.Context, v *view, p *content.Doc) (entry,
 	if err != nil {
 		return entry{}, err
 	}
-	out, err := s.md.Render(body, content.RenderOptions{IDPrefix: p.Slug + "-", LinkBase: bundleBase(v.site, p)})
+	out, err := v.md.Render(body, content.RenderOptions{IDPrefix: p.Slug + "-", LinkBase: bundleBase(v.site, p)})
 	return entry{Doc: p, HTML: template.HTML(out)}, err
 }
 
@@ -83,7 +83,7 @@ func (s *Server) renderDoc(ctx context.Context, v *view, d *content.Doc) (*respo
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.md.Render(body, content.RenderOptions{LinkBase: bundleBase(v.site, d)})
+	out, err := v.md.Render(body, content.RenderOptions{LinkBase: bundleBase(v.site, d)})
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,8 @@ type Server struct {
 	store      *store.Store
 	loader     *site.Loader
 	log        *slog.Logger
-	md         *content.Markdown
+	md         *content.Markdown       // guarded by mu, as view is
+	mdOpts     content.MarkdownOptions // what md was made for
 	cache      *renderCache
 	misses     *renderCache // 404 pages, by path
 	trustProto bool
@@ -81,12 +82,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:  o.Store,
-		loader: o.Loader,
-		log:    o.Log,
-		// Hugo's defaults until the site's markup.goldmark settings reach
-		// here: the one place that chooses how bodies are rendered.
-		md:         content.NewMarkdown(content.MarkdownOptions{}),
+		store:      o.Store,
+		loader:     o.Loader,
+		log:        o.Log,
 		cache:      newRenderCache(o.CacheBytes),
 		misses:     newRenderCache(missCacheBytes),
 		trustProto: o.TrustForwardedProto,
@@ -153,12 +151,21 @@ func (s *Server) currentView() (*view, error) {
 	if s.view != nil && s.view.site == st {
 		return s.view, nil
 	}
-	v, err := newView(cacheGen{st.Generation, s.themeGen.Load()}, st, s.loader, s.theme, s.md)
+	v, err := newView(cacheGen{st.Generation, s.themeGen.Load()}, st, s.loader, s.theme, s.markdownFor(st))
 	if err != nil {
 		return nil, err
 	}
 	s.view = v
 	return v, nil
+}
+
+// markdownFor is the renderer for a snapshot's Markdown settings, made
+// anew only when they change. s.mu is held.
+func (s *Server) markdownFor(st *site.Site) *content.Markdown {
+	if o := st.MarkdownOptions(); s.md == nil || o != s.mdOpts {
+		s.md, s.mdOpts = content.NewMarkdown(o), o
+	}
+	return s.md
 }
 
 var _ transport.Site = (*Server)(nil)

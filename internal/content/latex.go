@@ -2,6 +2,7 @@ package content
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ import (
 // as its source inside <merror> and named in unknown, so that grail check
 // can report it.
 func latexToMathML(src string, display bool) (out string, unknown []string) {
+	src = strings.Map(dropControl, src)
 	c := &latexConv{src: src}
 	var b strings.Builder
 	if display {
@@ -37,11 +39,23 @@ func latexToMathML(src string, display bool) (out string, unknown []string) {
 	return b.String(), c.unknown
 }
 
+// dropControl leaves out the characters a page may not hold.
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+		return -1
+	}
+	return r
+}
+
 type latexConv struct {
 	src     string
 	pos     int
+	depth   int // of atoms within atoms
 	unknown []string
 }
+
+// maxMathDepth is deeper than any formula a person writes.
+const maxMathDepth = 50
 
 // token kinds: a command (\frac, \,), or one character.
 func (c *latexConv) peek() string {
@@ -58,7 +72,8 @@ func (c *latexConv) peek() string {
 		end++
 	}
 	if end == c.pos+1 && end < len(c.src) {
-		end++ // \, \{ \\ and the like
+		_, n := utf8.DecodeRuneInString(c.src[end:])
+		end += n // \, \{ \\ and the like
 	}
 	return c.src[c.pos:end]
 }
@@ -187,6 +202,15 @@ func (c *latexConv) optArg() string {
 }
 
 func (c *latexConv) atom() string {
+	// Each level copies what it holds: a bound keeps a hostile formula
+	// from costing time quadratic in its length.
+	if c.depth >= maxMathDepth {
+		c.pos = len(c.src)
+		c.unknown = append(c.unknown, "nesting deeper than "+strconv.Itoa(maxMathDepth)+" levels")
+		return "<merror><mtext>…</mtext></merror>"
+	}
+	c.depth++
+	defer func() { c.depth-- }()
 	t := c.next()
 	switch {
 	case t == "{":

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 // mathMLCore is the element list of MathML Core, what Chromium draws.
@@ -135,5 +137,35 @@ func TestGoldenMathIsCore(t *testing.T) {
 	}
 	if n != 6 {
 		t.Errorf("%d formulas, want 6", n)
+	}
+}
+
+// FuzzLatexToMathML: no formula, however broken, yields anything but
+// well-formed MathML Core.
+func FuzzLatexToMathML(f *testing.F) {
+	for _, s := range []string{`\frac{a}{b}`, `\begin{pmatrix} a & b \\ c \end{pmatrix}`, `\left( x \right`, `x_{i}^{2}'`, `\sqrt[n]{\mathbb{R}}`, `\text{a}<b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tex string) {
+		out, _ := latexToMathML(tex, true)
+		if !utf8.ValidString(tex) {
+			return // XML cannot hold it either way
+		}
+		checkMathML(t, out)
+	})
+}
+
+// A formula nested beyond reason is cut short, in time linear in its
+// length, and reported.
+func TestLatexToMathMLDeep(t *testing.T) {
+	for _, tex := range []string{strings.Repeat("{", 200000), strings.Repeat(`\frac`, 100000), strings.Repeat(`\sqrt[`, 100000)} {
+		start := time.Now()
+		out, unknown := latexToMathML(tex, false)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%.10s…: %v", tex, took)
+		}
+		if len(unknown) == 0 || !strings.Contains(out, "<merror>") {
+			t.Errorf("%.10s…: not reported", tex)
+		}
 	}
 }

@@ -111,6 +111,8 @@ func (f *cspFinder) tag(line int, name string, attrs []byte) {
 		f.report(line, "<style> is ignored: the Content-Security-Policy allows only the theme's style sheets")
 	case "iframe", "frame", "object", "embed":
 		f.report(line, "<"+name+"> stays empty: the Content-Security-Policy allows no embedded frames or plugins")
+	case "base":
+		f.report(line, "<base> is ignored: the Content-Security-Policy allows no base URL")
 	}
 	for _, a := range htmlAttr.FindAllSubmatch(attrs, -1) {
 		key := strings.ToLower(string(a[1]))
@@ -122,6 +124,10 @@ func (f *cspFinder) tag(line int, name string, attrs []byte) {
 			f.report(line, "<"+name+" style=…> is ignored: the Content-Security-Policy allows no inline styles; use a class")
 		case (key == "href" || key == "src" || key == "action") && strings.HasPrefix(strings.ToLower(val), "javascript:"):
 			f.report(line, "<"+name+" "+key+"=\"javascript:…\"> does not run: the Content-Security-Policy allows no script")
+		case name == "link" && key == "href" && f.thirdParty(val):
+			f.report(line, "<link href=\""+val+"\"> is not loaded: the Content-Security-Policy allows files from this site only")
+		case name == "form" && key == "action" && f.thirdParty(val):
+			f.report(line, "<form action=\""+val+"\"> cannot be sent: the Content-Security-Policy allows forms to this site only")
 		case (key == "src" || key == "srcset" || key == "poster") && f.thirdParty(val):
 			if name == "img" || name == "video" || name == "audio" || name == "source" || name == "track" || name == "input" {
 				f.report(line, "<"+name+" "+key+"=\""+val+"\"> is not loaded: the Content-Security-Policy allows files from this site only; copy it into the site")

@@ -25,6 +25,8 @@ func TestCSPFindings(t *testing.T) {
 		"```",
 		"",
 		"<style>p{}</style>", // 27
+		"",
+		"<link rel=\"stylesheet\" href=\"https://fonts.example.com/f.css\"><form action=\"https://forms.example.com/\"></form>", // 29
 	}, "\n"))
 	got := CSPFindings("posts/p.md", 10, body, MarkdownOptions{Unsafe: true}, "https://blog.example.org")
 	want := []struct {
@@ -32,7 +34,7 @@ func TestCSPFindings(t *testing.T) {
 		has  string
 	}{
 		{10, "style="}, {12, "<script>"}, {14, "onclick"}, {15, "images.example.com"},
-		{19, "<iframe>"}, {21, "javascript:"}, {27, "<style>"},
+		{19, "<iframe>"}, {21, "javascript:"}, {27, "<style>"}, {29, "fonts.example.com"}, {29, "forms.example.com"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d findings, want %d:\n%v", len(got), len(want), got)

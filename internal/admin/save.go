@@ -263,7 +263,7 @@ func appendLink(body, link string) string {
 }
 
 func (a *Admin) renderPreview(body string) template.HTML {
-	html, err := a.md.Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
+	html, err := a.previewMarkdown().Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
 	if err != nil {
 		return template.HTML("<p>The preview could not be rendered.</p>")
 	}

@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -22,7 +24,7 @@ func CSPFindings(file string, bodyLine int, body []byte, md MarkdownOptions, ori
 	if !md.Unsafe || !bytes.Contains(body, []byte("<")) {
 		return nil
 	}
-	doc := cspParser.Parse(text.NewReader(body))
+	doc := cspParser().Parse(text.NewReader(body))
 	f := cspFinder{file: file, bodyLine: bodyLine, body: body, origin: strings.TrimRight(origin, "/")}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -68,12 +70,16 @@ func (m *Markdown) Findings(file string, bodyLine int, body []byte, origin strin
 // mayReport tells whether rendering a body can report anything, so that
 // the common post is not rendered for nothing.
 func (m *Markdown) mayReport(body []byte) bool {
-	return m.opts.Math || m.hasHooks() || bytes.Contains(body, []byte("math")) || bytes.Contains(body, []byte("katex"))
+	return m.opts.Math || m.hasHooks() || mathFence.Match(body)
 }
 
+// mathFence finds a ```math or ```katex block.
+var mathFence = regexp.MustCompile("(?im)^[ \t]*(```+|~~~+)[ \t]*(math|katex)[ \t]*$")
+
 // cspParser finds raw HTML as the renderer does; which extensions are on
-// changes nothing about where raw HTML is.
-var cspParser = NewMarkdown(MarkdownOptions{Unsafe: true}).md.Parser()
+// changes nothing about where raw HTML is. It is made on first use: most
+// programs that link this package never check a site.
+var cspParser = sync.OnceValue(func() parser.Parser { return NewMarkdown(MarkdownOptions{Unsafe: true}).md.Parser() })
 
 type cspFinder struct {
 	file     string

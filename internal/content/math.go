@@ -50,7 +50,7 @@ func renderInlineMath(w util.BufWriter, src []byte, n ast.Node, entering bool) (
 	tex := raw[len(m.Delimiters.Open) : len(raw)-len(m.Delimiters.Close)]
 	// "$5 or $10" is money, not mathematics: as in Pandoc, $ must hug
 	// what it holds.
-	if m.Delimiters.Open == "$" && (isSpace(tex[0]) || isSpace(tex[len(tex)-1])) {
+	if len(tex) == 0 || m.Delimiters.Open == "$" && (isSpace(tex[0]) || isSpace(tex[len(tex)-1])) {
 		_, _ = w.WriteString(html.EscapeString(string(raw)))
 		return ast.WalkContinue, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/grailblog/grail/internal/auth"
@@ -47,8 +48,10 @@ type Admin struct {
 	sessions *auth.Sessions
 	limiter  *auth.Limiter
 	log      *slog.Logger
-	md       *content.Markdown
 	toHTML   func(ctx context.Context, key, body string) ([]byte, error) // Options.Preview
+	mdMu     sync.Mutex
+	md       *content.Markdown       // the preview's, guarded by mdMu
+	mdOpts   content.MarkdownOptions // what md was made for
 	now      func() time.Time
 	maxFile  int64
 	pages    *pages
@@ -70,7 +73,6 @@ func New(o Options) (*Admin, error) {
 		sessions: o.Sessions,
 		limiter:  o.Limiter,
 		log:      o.Log,
-		md:       content.NewMarkdown(false),
 		now:      o.Now,
 		maxFile:  o.MaxUpload,
 		pages:    pg,
@@ -153,6 +155,20 @@ func setHeaders(w http.ResponseWriter) {
 
 // site is the current snapshot, drafts and scheduled posts included.
 func (a *Admin) site() *site.Site { return a.loader.Current() }
+
+// previewMarkdown renders previews as the site's pages are rendered, but
+// with raw HTML dropped and no render hooks: the admin's own pages run
+// its scripts, so nothing an author writes may reach them unescaped.
+func (a *Admin) previewMarkdown() *content.Markdown {
+	o := a.site().MarkdownOptions()
+	o.Unsafe, o.Hooks = false, nil
+	a.mdMu.Lock()
+	defer a.mdMu.Unlock()
+	if a.md == nil || o != a.mdOpts {
+		a.md, a.mdOpts = content.NewMarkdown(o), o
+	}
+	return a.md
+}
 
 func (a *Admin) location() *time.Location {
 	if loc := a.site().Config.Location; loc != nil {

@@ -268,7 +268,7 @@ func (a *Admin) renderPreview(ctx context.Context, key, body string) template.HT
 	if a.toHTML != nil {
 		html, err = a.toHTML(ctx, key, body)
 	} else {
-		html, err = a.md.Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
+		html, err = a.previewMarkdown().Render([]byte(body), content.RenderOptions{IDPrefix: "preview-"})
 	}
 	if err != nil {
 		return template.HTML("<p>The preview could not be rendered.</p>")

@@ -163,6 +163,25 @@ func TestCheckListsProblems(t *testing.T) {
 	}
 }
 
+// A formula that cannot be drawn is shown as written: check names it with
+// its line, as a warning that does not fail the check.
+func TestCheckWarnsWithoutFailing(t *testing.T) {
+	dir := t.TempDir()
+	testsite.WriteFiles(t, dir, map[string]string{
+		"posts/maths.md": "---\ntitle: Maths\ndate: 2024-01-01\n---\nText.\n\n```math\n\\frac{1}{2} \\unknowncmd\n```\n",
+	})
+	code, out, stderr := run(t, "check", dir)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0; %s", code, stderr)
+	}
+	if !strings.Contains(out, "posts/maths.md:8: warning: ") || !strings.Contains(out, `\unknowncmd`) {
+		t.Errorf("check output %q", out)
+	}
+	if !strings.Contains(stderr, "0 problems, 1 warning") {
+		t.Errorf("summary %q", stderr)
+	}
+}
+
 // TestServeLiveReloadAndShutdown runs grail serve on a folder, edits a
 // file, and stops the server as SIGTERM would.
 func TestServeLiveReloadAndShutdown(t *testing.T) {

@@ -63,7 +63,7 @@ func BenchmarkParseSteps(b *testing.B) {
 func BenchmarkRender(b *testing.B) {
 	src := readFixture(b, "bench/post.md")
 	_, body, _, _ := splitFrontMatter(src)
-	md := NewMarkdown(false)
+	md := NewMarkdown(MarkdownOptions{})
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -50,6 +50,11 @@ func renderCode(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast
 		seg := lines.At(i)
 		code.Write(seg.Value(source))
 	}
+	if isMathLanguage(lang) {
+		writeMath(w, n, source, firstLineStart(n), code.String(), true)
+		_ = w.WriteByte('\n')
+		return ast.WalkSkipChildren, nil
+	}
 	if lexer := lexers.Get(lang); lang != "" && lexer != nil {
 		it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String())
 		if err == nil {
@@ -64,6 +69,12 @@ func renderCode(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast
 	w.WriteString(html.EscapeString(code.String()))
 	w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// isMathLanguage reports whether a fenced block holds a formula, as
+// GitHub and KaTeX users mark them.
+func isMathLanguage(lang string) bool {
+	return len(lang) > 0 && (strings.EqualFold(lang, "math") || strings.EqualFold(lang, "katex"))
 }
 
 // focusablePre wraps highlighted code in a <pre> that keyboard users can

@@ -100,6 +100,10 @@ type Problem struct {
 	Message string `json:"message"`
 	// Skipped is true when the problem kept the file off the site.
 	Skipped bool `json:"skipped,omitempty"`
+	// Warning is true when the file is shown but not quite as written
+	// (raw HTML the Content-Security-Policy blocks, say): grail check
+	// prints it without failing.
+	Warning bool `json:"warning,omitempty"`
 }
 
 func (p Problem) String() string {
@@ -112,6 +116,9 @@ func (p Problem) String() string {
 		field = p.Field + ": "
 	}
 	s := fmt.Sprintf("%s: %s%s", loc, field, p.Message)
+	if p.Warning {
+		s = fmt.Sprintf("%s: warning: %s%s", loc, field, p.Message)
+	}
 	if p.Skipped {
 		s += " (file skipped)"
 	}

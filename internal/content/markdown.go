@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -22,7 +23,8 @@ import (
 // with CSS classes (the theme carries light and dark colours, and a strict
 // Content-Security-Policy forbids inline styles).
 type Markdown struct {
-	md goldmark.Markdown
+	md   goldmark.Markdown
+	opts MarkdownOptions
 }
 
 // RenderOptions adapt one rendering to where it is shown.
@@ -39,30 +41,79 @@ type RenderOptions struct {
 	// NoAnchors leaves out the "link to this section" anchors, which only
 	// make sense with the theme's CSS.
 	NoAnchors bool
+	// Report, when set, hears of what could not be rendered as written
+	// (a formula's unknown command, a render hook that failed); Line is
+	// counted from the body's first line.
+	Report func(Problem)
+	// Page is what the site's render hooks see as .Page.
+	Page HookPage
 }
 
 const idPrefixMeta = "grail-id-prefix"
 
-// NewMarkdown returns a renderer. Raw HTML in Markdown is dropped unless
-// unsafeHTML is true, as in Hugo.
-func NewMarkdown(unsafeHTML bool) *Markdown {
+// MarkdownOptions are a site's Markdown settings, as Hugo's
+// markup.goldmark reads them. The zero value is Hugo's default rendering.
+type MarkdownOptions struct {
+	// Unsafe keeps raw HTML (Hugo's renderer.unsafe); otherwise it is
+	// dropped. The page's Content-Security-Policy still blocks scripts,
+	// inline styles and third-party frames: CSPFindings lists those.
+	Unsafe bool
+	// NoTypographer turns off typographic quotes and dashes (Hugo's
+	// extensions.typographer.disable). It is negative so that the zero
+	// value keeps Hugo's default, on.
+	NoTypographer bool
+	// BlockAttributes allows {.class #id} after blocks (Hugo's
+	// parser.attribute.block); headings take them always, as in Hugo.
+	BlockAttributes bool
+	// Math draws \( \) and $ $ inline, \[ \] and $$ $$ as display, as
+	// MathML (Hugo's passthrough extension with the delimiters its
+	// documentation gives for mathematics). ```math blocks are drawn
+	// always.
+	Math bool
+	// Hooks are the site's render hooks (see ParseHooks), or nil.
+	Hooks *Hooks
+}
+
+// NewMarkdown returns a renderer for a site's settings.
+func NewMarkdown(o MarkdownOptions) *Markdown {
 	var htmlOpts []renderer.Option
-	if unsafeHTML {
+	if o.Unsafe {
 		htmlOpts = append(htmlOpts, ghtml.WithUnsafe())
 	}
-	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
-			extension.Strikethrough,
-			extension.Linkify,
-			extension.TaskList,
-			extension.Typographer,
-			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
-		),
-		goldmark.WithRendererOptions(append(htmlOpts,
-			renderer.WithNodeRenderers(util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100)))...),
+	exts := []goldmark.Extender{
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.DefinitionList,
+		extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
+	}
+	if !o.NoTypographer {
+		exts = append(exts, extension.Typographer)
+	}
+	if o.Math {
+		exts = append(exts, mathExtension())
+	}
+	// Headings take {#id .class} always, as in Hugo.
+	parserOpts := []parser.Option{parser.WithAttribute()}
+	if o.BlockAttributes {
+		parserOpts = append(parserOpts,
+			parser.WithBlockParsers(util.Prioritized(attributeLineParser{}, 950)),
+			parser.WithASTTransformers(util.Prioritized(attributeApplier{}, 100)))
+	}
+	m := &Markdown{opts: o}
+	renderers := []util.PrioritizedValue{util.Prioritized(taskRenderer{}, 100), util.Prioritized(codeRenderer{}, 100),
+		util.Prioritized(blockquoteRenderer{}, 100)}
+	if o.Hooks != nil {
+		hooks := newHookRenderer(o.Hooks, o.Unsafe, func() renderer.Renderer { return m.md.Renderer() })
+		renderers = append(renderers, util.Prioritized(hooks, 10))
+	}
+	m.md = goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parserOpts...),
+		goldmark.WithRendererOptions(append(htmlOpts, renderer.WithNodeRenderers(renderers...))...),
 	)
-	return &Markdown{md: md}
+	return m
 }
 
 func footnotePrefix(n ast.Node) []byte {
@@ -79,10 +130,15 @@ func footnotePrefix(n ast.Node) []byte {
 func (m *Markdown) Render(src []byte, o RenderOptions) ([]byte, error) {
 	src = withoutMore(src)
 	doc := m.md.Parser().Parse(text.NewReader(src))
-	if d, ok := doc.(*ast.Document); ok && o.IDPrefix != "" {
-		d.AddMeta(idPrefixMeta, o.IDPrefix)
+	if d, ok := doc.(*ast.Document); ok {
+		if o.IDPrefix != "" {
+			d.AddMeta(idPrefixMeta, o.IDPrefix)
+		}
+		if o.Report != nil || o.Page != nil {
+			d.AddMeta(renderStateMeta, &renderState{report: o.Report, page: o.Page})
+		}
 	}
-	dec := &decorator{opts: o, src: src, ids: map[string]bool{}}
+	dec := &decorator{opts: o, src: src, ids: map[string]bool{}, headingHook: m.opts.Hooks != nil && m.opts.Hooks.heading != nil}
 	if err := ast.Walk(doc, dec.visit); err != nil {
 		return nil, err
 	}
@@ -100,15 +156,23 @@ type decorator struct {
 	opts RenderOptions
 	src  []byte
 	ids  map[string]bool // heading ids given so far
+	// headingHook is set when the site draws headings itself, anchors
+	// included.
+	headingHook bool
 }
 
 func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
+	if n.Attributes() != nil {
+		safeAttributes(n)
+	}
 	switch n := n.(type) {
 	case *ast.Heading:
 		d.heading(n)
+	case *ast.Blockquote:
+		d.alert(n)
 	case *east.TableCell:
 		if n.Alignment != east.AlignNone {
 			n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))
@@ -127,7 +191,7 @@ func (d *decorator) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 func (d *decorator) heading(h *ast.Heading) {
 	id := append([]byte(d.opts.IDPrefix), d.headingID(h)...)
 	h.SetAttributeString("id", id)
-	if d.opts.NoAnchors {
+	if d.opts.NoAnchors || d.headingHook {
 		return
 	}
 	// The "#" is drawn by the theme's CSS; screen readers read the label.
@@ -147,6 +211,11 @@ func (d *decorator) heading(h *ast.Heading) {
 // repeats. goldmark's own ids drop every letter outside ASCII, which
 // leaves a Russian or Japanese post with "heading", "heading-1"...
 func (d *decorator) headingID(h *ast.Heading) string {
+	if own, ok := h.AttributeString("id"); ok { // {#id} after the heading
+		id := string(attrBytes(own))
+		d.ids[id] = true
+		return id
+	}
 	var b strings.Builder
 	for _, r := range string(plainText(h, d.src)) {
 		switch {
@@ -235,3 +304,6 @@ func (taskRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkContinue, nil
 	})
 }
+
+// hasHooks reports whether the site has render hooks of its own.
+func (m *Markdown) hasHooks() bool { return m.opts.Hooks != nil }

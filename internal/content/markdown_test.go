@@ -16,13 +16,15 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/ma
 // goldenOptions are how each testdata/markdown file is rendered; files not
 // listed get the defaults.
 var goldenOptions = map[string]struct {
-	unsafe bool
-	opts   RenderOptions
+	md   MarkdownOptions
+	opts RenderOptions
 }{
 	"footnotes.md":          {opts: RenderOptions{IDPrefix: "p1-"}},
 	"headings.md":           {opts: RenderOptions{IDPrefix: "p1-"}},
 	"headings-noanchors.md": {opts: RenderOptions{NoAnchors: true}},
-	"rawhtml-unsafe.md":     {unsafe: true},
+	"rawhtml-unsafe.md":     {md: MarkdownOptions{Unsafe: true}},
+	"math.md":               {md: MarkdownOptions{Math: true}},
+	"attributes.md":         {md: MarkdownOptions{BlockAttributes: true}, opts: RenderOptions{NoAnchors: true}},
 	"bundle.md":             {opts: RenderOptions{LinkBase: "/blog/qmk/"}},
 	"origin.md":             {opts: RenderOptions{LinkBase: "/blog/qmk/", Origin: "https://example.org"}},
 }
@@ -39,7 +41,7 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(src)
 		t.Run(name, func(t *testing.T) {
 			o := goldenOptions[name]
-			got, err := NewMarkdown(o.unsafe).Render(readFixture(t, "markdown/"+name), o.opts)
+			got, err := NewMarkdown(o.md).Render(readFixture(t, "markdown/"+name), o.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +147,7 @@ func TestMarkdownFeatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			o := goldenOptions[tt.file]
-			out, err := NewMarkdown(o.unsafe).Render(readFixture(t, "markdown/"+tt.file), o.opts)
+			out, err := NewMarkdown(o.md).Render(readFixture(t, "markdown/"+tt.file), o.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +163,7 @@ func TestMarkdownFeatures(t *testing.T) {
 				}
 			}
 			// Raw HTML is the author's own when allowed; grail adds no styles.
-			if loc := styleAttr.FindStringIndex(html); loc != nil && !o.unsafe {
+			if loc := styleAttr.FindStringIndex(html); loc != nil && !o.md.Unsafe {
 				t.Errorf("inline style, which the Content-Security-Policy blocks: %s", html[loc[0]:min(loc[1]+40, len(html))])
 			}
 			if t.Failed() {
@@ -191,7 +193,7 @@ func TestRenderLinks(t *testing.T) {
 		{"img/a.png?v=2#top", "/blog/qmk/", "", "/blog/qmk/img/a.png?v=2#top"},
 		{"javascript:alert(1)", "/blog/qmk/", "", ""},
 	}
-	md := NewMarkdown(false)
+	md := NewMarkdown(MarkdownOptions{})
 	for _, tt := range tests {
 		out, err := md.Render([]byte("[x]("+tt.dest+")"), RenderOptions{LinkBase: tt.base, Origin: tt.origin})
 		if err != nil {
@@ -206,7 +208,7 @@ func TestRenderLinks(t *testing.T) {
 // TestRenderConcurrently: one Markdown serves every request, and the
 // id prefix of one rendering must not leak into another.
 func TestRenderConcurrently(t *testing.T) {
-	md := NewMarkdown(false)
+	md := NewMarkdown(MarkdownOptions{})
 	src := []byte("# Title\n\nText.[^1]\n\n[^1]: Note.\n")
 	var wg sync.WaitGroup
 	for i := range 16 {

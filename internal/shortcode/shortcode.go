@@ -68,7 +68,7 @@ type siteTemplate struct {
 func New(files map[string][]byte, o Options) (*Set, []content.Problem) {
 	s := &Set{site: lowerKeys(o.Site), md: o.Markdown, inlineAllowed: o.InlineShortcodes, templates: map[string]*siteTemplate{}, broken: map[string]string{}}
 	if s.md == nil {
-		s.md = content.NewMarkdown(false)
+		s.md = content.NewMarkdown(content.MarkdownOptions{})
 	}
 	var problems []content.Problem
 	for _, file := range overridesLast(files) {

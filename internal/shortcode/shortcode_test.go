@@ -69,7 +69,7 @@ func testPage(file string) *Page {
 func render(t testing.TB, s *Set, src []byte, page *Page) ([]byte, []content.Problem) {
 	t.Helper()
 	md, rep, problems := s.Expand(src, page)
-	html, err := content.NewMarkdown(false).Render(md, content.RenderOptions{NoAnchors: true})
+	html, err := content.NewMarkdown(content.MarkdownOptions{}).Render(md, content.RenderOptions{NoAnchors: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestInlineShortcodes(t *testing.T) {
 // a ref, expanded, rendered and put back; and a post without shortcodes.
 func BenchmarkExpand(b *testing.B) {
 	s, _ := testSet(b)
-	md := content.NewMarkdown(false)
+	md := content.NewMarkdown(content.MarkdownOptions{})
 	post := []byte(strings.Repeat("Some *text* with a [link](https://example.org).\n\n", 20) +
 		"{{< figure src=\"images/sunset.jpg\" caption=\"Sunset\" >}}\n\n{{< note type=\"tip\" >}}A **tip**.{{< /note >}}\n\n" +
 		"{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n\nSee [other]({{< relref \"other\" >}}).\n")

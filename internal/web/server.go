@@ -60,7 +60,8 @@ type Server struct {
 	store    *store.Store
 	loader   *site.Loader
 	log      *slog.Logger
-	md       *content.Markdown
+	md       *content.Markdown       // guarded by mu, as view is
+	mdOpts   content.MarkdownOptions // what md was made for
 	cache    *renderCache
 	misses   *renderCache // 404 pages, by path
 	mounts   []Mount
@@ -92,7 +93,6 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		store:   o.Store,
 		loader:  o.Loader,
 		log:     o.Log,
-		md:      content.NewMarkdown(false),
 		cache:   newRenderCache(o.CacheBytes),
 		misses:  newRenderCache(missCacheBytes),
 		mounts:  o.Mounts,
@@ -162,13 +162,22 @@ func (s *Server) currentView() (*view, error) {
 	if s.view != nil && s.view.site == st {
 		return s.view, nil
 	}
-	v, err := newView(cacheGen{st.Generation, s.themeGen.Load()}, st, s.loader, s.theme, s.md)
+	v, err := newView(cacheGen{st.Generation, s.themeGen.Load()}, st, s.loader, s.theme, s.markdownFor(st))
 	if err != nil {
 		return nil, err
 	}
 	v.bodies = bodyRenderer{shortcodes: s.shortcodeSet(st), store: s.store, log: s.log}
 	s.view = v
 	return v, nil
+}
+
+// markdownFor is the renderer for a snapshot's Markdown settings, made
+// anew only when they change. s.mu is held.
+func (s *Server) markdownFor(st *site.Site) *content.Markdown {
+	if o := st.MarkdownOptions(); s.md == nil || o != s.mdOpts {
+		s.md, s.mdOpts = content.NewMarkdown(o), o
+	}
+	return s.md
 }
 
 var _ transport.Site = (*Server)(nil)

@@ -79,7 +79,7 @@ func (s *Server) reloadShortcodes(ctx context.Context) error {
 // holds s.mu.
 func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 	src := &s.shortcodes
-	o := shortcodeOptions(st, src.config, s.md)
+	o := shortcodeOptions(st, src.config, s.markdownFor(st))
 	want := o.Site
 	if src.set == nil || src.setFor.Title != want.Title || src.setFor.BaseURL != want.BaseURL {
 		set, problems := shortcode.New(src.files, o)
@@ -246,7 +246,7 @@ func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]
 		return nil, err
 	}
 	snap := l.Current()
-	md := content.NewMarkdown(false)
+	md := content.NewMarkdown(snap.MarkdownOptions())
 	set, problems := shortcode.New(files, shortcodeOptions(snap, cfg, md))
 	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
 	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {

@@ -105,22 +105,24 @@ func TestCheckListsShortcodeProblems(t *testing.T) {
 		"layouts/shortcodes/fails.html": "{{ errorf \"always\" }}",
 		"layouts/shortcodes/bad.html":   "line one\n{{ nosuchfunc }}\n",
 	})
+	// The site still serves (each shortcode's inner text is kept), so
+	// these are warnings: check names them and still succeeds.
 	code, out, stderr := run(t, "check", dir)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1; %s", code, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0; %s", code, stderr)
 	}
 	for _, want := range []string{
-		`posts/sc.md:7: shortcode "nosuch": unknown shortcode`,
-		`posts/sc.md:8: shortcode "fails":`,
+		`posts/sc.md:7: warning: shortcode "nosuch": unknown shortcode`,
+		`posts/sc.md:8: warning: shortcode "fails":`,
 		`always`,
-		`posts/sc.md:9: shortcode "ref": no document "gone.md"`,
-		`layouts/shortcodes/bad.html:2: function "nosuchfunc" not defined`,
+		`posts/sc.md:9: warning: shortcode "ref": no document "gone.md"`,
+		`layouts/shortcodes/bad.html:2: warning: function "nosuchfunc" not defined`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(stderr, "4 problems") {
+	if !strings.Contains(stderr, "0 problems, 4 warnings") {
 		t.Errorf("summary %q", stderr)
 	}
 }

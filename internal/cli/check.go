@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/site"
 )
 
@@ -21,10 +22,12 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	defer closeStore()
-	if _, err := st.Config(ctx); err != nil {
+	cfg, err := st.Config(ctx)
+	if err != nil {
 		fmt.Fprintln(stdio.Out, err)
 		return errSilent
 	}
+	printConfigProblems(cfg, stdio)
 	loader := site.NewLoader(st, nil, nil)
 	loader.ReadOnly = true
 	if _, err := loader.Reload(ctx); err != nil {
@@ -35,10 +38,18 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		fmt.Fprintln(stdio.Out, p.String())
 	}
 	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(s.Problems), "problem"))
-	if len(s.Problems) > 0 {
+	if len(s.Problems) > 0 || len(cfg.Problems) > 0 {
 		return errSilent
 	}
 	return nil
+}
+
+// printConfigProblems names what the site's Hugo configuration says that
+// grail could not use: the site is served without it.
+func printConfigProblems(cfg config.Config, stdio Stdio) {
+	for _, p := range cfg.Problems {
+		fmt.Fprintf(stdio.Out, "%v (setting ignored)\n", p)
+	}
 }
 
 // count is "1 post", "2 posts".

@@ -115,34 +115,59 @@ func (s *Store) Describe() string { return s.b.Describe() }
 // Close releases the store.
 func (s *Store) Close() error { return s.b.Close() }
 
-// Config reads grail.toml (or, in a Hugo site, the settings grail shares
-// with hugo.toml). A site without one gets the defaults.
+// Config reads the site's settings: grail.toml and, in a Hugo site, the
+// Hugo configuration under it (grail.toml adds to it). A site without
+// either gets the defaults. A Hugo configuration grail cannot read is
+// reported in Problems, not as an error: the site is still served.
 func (s *Store) Config(ctx context.Context) (config.Config, error) {
-	data, _, err := s.b.ReadAll(ctx, config.FileName)
-	if errors.Is(err, ErrNotFound) && s.layout.Hugo {
-		return s.hugoConfig(ctx)
+	base := config.Default()
+	if s.layout.Hugo {
+		files, err := s.hugoConfigFiles(ctx)
+		if err != nil {
+			return config.Config{}, err
+		}
+		base = config.ParseHugoFiles(files)
 	}
+	data, _, err := s.b.ReadAll(ctx, config.FileName)
 	if errors.Is(err, ErrNotFound) {
-		return config.Default(), nil
+		return base, nil
 	}
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.Parse(data)
+	return config.ParseOver(base, data)
 }
 
-func (s *Store) hugoConfig(ctx context.Context) (config.Config, error) {
-	for _, name := range []string{"hugo.toml", "config.toml"} {
-		data, _, err := s.b.ReadAll(ctx, name)
-		if errors.Is(err, ErrNotFound) {
-			continue
+// hugoConfigFiles reads a Hugo site's configuration: the files of
+// config/_default/, then the first root file Hugo would read.
+func (s *Store) hugoConfigFiles(ctx context.Context) ([]config.HugoFile, error) {
+	var files []config.HugoFile
+	var keys []string
+	err := s.b.List(ctx, config.HugoConfigDir, func(o ObjectInfo) error {
+		if ext := path.Ext(o.Key); !strings.Contains(strings.TrimPrefix(o.Key, config.HugoConfigDir), "/") && (ext == ".toml" || ext == ".yaml" || ext == ".yml" || ext == ".json") {
+			keys = append(keys, o.Key)
 		}
-		if err != nil {
-			return config.Config{}, err
-		}
-		return config.ParseHugo(name, data)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return config.Default(), nil
+	for _, name := range config.HugoConfigNames {
+		if _, err := s.b.Stat(ctx, name); err == nil {
+			keys = append(keys, name)
+			break
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	for _, k := range keys {
+		data, _, err := s.b.ReadAll(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, config.HugoFile{Name: k, Data: data})
+	}
+	return files, nil
 }
 
 // Sources lists every post and page source (Markdown files).

@@ -166,6 +166,7 @@ func TestParseHugo(t *testing.T) {
 	want.Language = "en-gb"
 	want.TimeZone = "America/New_York"
 	want.PerPage = 7
+	want.HomePosts = 7
 	want.Description = "Moved from Hugo"
 	want.Author = "Grace"
 	want.Markup = Markup{Unsafe: true, Typographer: true}

@@ -235,6 +235,8 @@ func (c *Config) applyHugo(m map[string]any, where map[string]HugoFile) {
 	if n := integer(table(m, "pagination")["pagersize"]); n > 0 {
 		c.PerPage = n
 	}
+	// Hugo's home page is paginated like every list.
+	c.HomePosts = c.PerPage
 	if n := integer(m["summarylength"]); n > 0 {
 		h.SummaryLength = n
 	}

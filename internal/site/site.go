@@ -44,6 +44,8 @@ type Site struct {
 	Years []*Year
 	// Problems found while loading and indexing, by file.
 	Problems []content.Problem
+	// SectionNames are a Hugo site's sections that hold posts, by name.
+	SectionNames []string
 
 	byPath     map[string]*content.Doc
 	postIndex  map[*content.Doc]int
@@ -53,6 +55,7 @@ type Site struct {
 	// reportedTag remembers tag spellings already reported as merged.
 	reportedTag map[string]bool
 	tagSlugs    map[string]string // while building: name → slug
+	sections    map[string][]*content.Doc
 }
 
 // Category is a node of the category tree.
@@ -149,6 +152,8 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 	for _, p := range s.Pages {
 		s.byPath[s.URL(p)] = p
 	}
+	s.indexSections()
+	s.indexHugoAddresses(visible)
 	s.indexAliases(visible)
 	sortTree(s.Categories)
 	sort.Slice(s.Tags, func(i, j int) bool { return strings.ToLower(s.Tags[i].Name) < strings.ToLower(s.Tags[j].Name) })
@@ -234,19 +239,11 @@ func (s *Site) indexCategories(p *content.Doc) {
 	}
 }
 
-// TagSlug is the address segment of a tag. The signs that tell languages
-// apart are spelt out, so that C, C++ and C# do not share one page.
-func TagSlug(name string) string {
-	return content.Slugify(tagSigns.Replace(name))
-}
-
-var tagSigns = strings.NewReplacer("+", " plus ", "#", " sharp ")
-
 func (s *Site) indexTags(p *content.Doc) {
 	for _, name := range p.Tags {
 		slug, ok := s.tagSlugs[name]
 		if !ok { // Slugify is slow next to a map; a site has few distinct tags
-			slug = TagSlug(name)
+			slug = s.URLs.TagSlug(name)
 			s.tagSlugs[name] = slug
 		}
 		if slug == "" {

@@ -43,6 +43,11 @@ func (s *Site) AllURLs() []urls.Entry {
 		addList(list, len(t.Posts), s.Config.PerPage, time.Time{})
 		lists = append(lists, list)
 	}
+	for _, name := range s.SectionNames {
+		list := urls.Route{Kind: urls.Section, Name: name}
+		addList(list, len(s.sections[name]), s.Config.PerPage, time.Time{})
+		lists = append(lists, list)
+	}
 	for _, y := range s.Years {
 		add(urls.Route{Kind: urls.Year, Year: y.Year}, time.Time{})
 	}

@@ -97,10 +97,14 @@ func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 	if err != nil {
 		return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
 	}
+	// Every folder of content/ is a section, as in Hugo, unless it is a
+	// page bundle (an index.md in it): that is a page.
 	for _, s := range sections {
-		switch s {
-		case "content/posts/", "content/post/", "content/blog/":
+		_, err := b.Stat(ctx, s+"index.md")
+		if errors.Is(err, ErrNotFound) {
 			l.PostDirs = append(l.PostDirs, s)
+		} else if err != nil {
+			return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
 		}
 	}
 	return l, nil
@@ -174,15 +178,17 @@ func (s *Store) hugoConfigFiles(ctx context.Context) ([]config.HugoFile, error) 
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 	var out []Source
 	for _, dir := range s.layout.PostDirs {
+		var found []Source
 		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
 			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
-				out = append(out, Source{o, content.KindPost})
+				found = append(found, Source{o, content.KindPost})
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, dropBundleResources(found)...)
 	}
 	err := s.b.List(ctx, s.layout.PageDir, func(o ObjectInfo) error {
 		if s.isPage(o.Key) {
@@ -191,6 +197,39 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 		return nil
 	})
 	return out, err
+}
+
+// dropBundleResources leaves out the Markdown files inside a page bundle
+// other than its index.md: Hugo reads them as the bundle's resources,
+// not as pages of their own.
+func dropBundleResources(sources []Source) []Source {
+	bundles := map[string]bool{}
+	for _, s := range sources {
+		if path.Base(s.Key) == "index.md" {
+			bundles[path.Dir(s.Key)] = true
+		}
+	}
+	out := sources[:0]
+	for _, s := range sources {
+		if !inBundle(path.Dir(s.Key), path.Base(s.Key) == "index.md", bundles) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// inBundle: a file in folder dir lies inside one of bundles (an index.md
+// is inside only the bundles above its own).
+func inBundle(dir string, isIndex bool, bundles map[string]bool) bool {
+	if isIndex {
+		dir = path.Dir(dir)
+	}
+	for ; dir != "." && dir != "/" && dir != ""; dir = path.Dir(dir) {
+		if bundles[dir] {
+			return true
+		}
+	}
+	return false
 }
 
 // isPage: a Markdown file at the top of the page folder, or the index.md
@@ -241,6 +280,21 @@ func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
 	return s.b.Open(ctx, s.layout.Static+name)
+}
+
+// OpenContentFile opens a file of a Hugo site's content/ folder that is
+// not a page (an image in content/posts/images/, a keybase.txt): Hugo
+// publishes such files at their path. name is the URL path without its
+// leading slash.
+func (s *Store) OpenContentFile(ctx context.Context, name string) (File, error) {
+	if !s.layout.Hugo || isMarkdown(name) || isHTMLPage(name) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	return s.b.Open(ctx, s.layout.PageDir+name)
+}
+
+func isHTMLPage(key string) bool {
+	return strings.HasSuffix(key, ".html") || strings.HasSuffix(key, ".htm")
 }
 
 // OpenBundleFile opens a file that sits beside a bundle's index.md.

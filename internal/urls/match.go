@@ -29,6 +29,9 @@ const (
 	Media // an upload; Name is its key under media/
 	Admin // the writer's pages
 	Jobs  // long-running work
+	// Section is the list of one section of a Hugo site (/posts/); Name
+	// is its folder under content/, Page.
+	Section
 )
 
 // Route is a matched address: its kind and its parameters.
@@ -127,6 +130,9 @@ func (m *Map) matchList(path string) (Route, bool) {
 	}
 	if rest, ok := strings.CutPrefix(path, m.tag); ok && rest != "" && !strings.Contains(rest, "/") {
 		return Route{Kind: Tag, Name: rest, Page: 1}, true
+	}
+	if name := strings.TrimPrefix(path, "/"); m.sections[name] {
+		return Route{Kind: Section, Name: name, Page: 1}, true
 	}
 	return Route{}, false
 }

@@ -48,6 +48,13 @@ func feedFor(v *view, r urls.Route) (feed, bool) {
 		}
 		f.title += ": #" + t.Name
 		f.posts = t.Posts
+	case urls.Section:
+		posts := st.Section(r.Name)
+		if posts == nil {
+			return feed{}, false
+		}
+		f.title += ": " + r.Name
+		f.posts = posts
 	default:
 		return feed{}, false
 	}
@@ -395,7 +402,7 @@ func inSitemap(r urls.Route) bool {
 	switch r.Kind {
 	case urls.Doc, urls.Archive, urls.Categories, urls.Tags:
 		return true
-	case urls.Home, urls.Category, urls.Tag:
+	case urls.Home, urls.Category, urls.Tag, urls.Section:
 		return r.Page <= 1
 	}
 	return false

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/grailblog/grail/internal/testsite"
+)
+
+// hugoBlog is a Hugo site as authors write them: posts in two sections,
+// a bundle with a slug and an image, an image kept in a section folder,
+// a file name Hugo keeps as it is, a page at the top of content/.
+const hugoBlog = `
+-- hugo.toml --
+baseURL = "https://hugo.example.org/"
+title = "Hugo Blog"
+paginate = 2
+-- content/about.md --
+---
+title: About
+---
+Hi.
+-- content/posts/_index.md --
+---
+title: Posts
+---
+-- content/posts/post-1.md --
+---
+title: Post 1
+date: 2024-01-01
+tags: [go, Web Dev]
+categories: [Code]
+---
+Body 1.
+-- content/posts/post-2.md --
+---
+title: Post 2
+date: 2024-02-01
+tags: [go]
+---
+Body 2.
+-- content/posts/post-3.md --
+---
+title: Post 3
+date: 2024-03-01
+tags: [go]
+---
+Body 3. ![x](/posts/images/x.png)
+-- content/posts/bundle/index.md --
+---
+title: Bundle
+date: 2024-06-01
+slug: my-bundle
+---
+![d](diagram.png)
+-- content/posts/bundle/notes.md --
+A resource of the bundle, not a post.
+-- content/posts/images/x.png --
+IMG
+-- content/posts/bundle/diagram.png --
+PNG
+-- content/articles/a---b-.md --
+---
+title: Article
+date: 2024-07-01
+---
+Art.
+`
+
+// TestHugoAddresses: a Hugo site is served at Hugo's addresses, each
+// page's other spelling redirects there in one step, and files kept in
+// section folders and bundles are served at their paths.
+func TestHugoAddresses(t *testing.T) {
+	ts := newTestSite(t, testsite.Files(hugoBlog))
+	for _, p := range []string{
+		"/", "/page/2/", "/index.xml", "/sitemap.xml",
+		"/posts/post-1/", "/posts/my-bundle/", "/articles/a---b-/", "/about/",
+		"/posts/", "/posts/page/2/", "/posts/index.xml", "/articles/",
+		"/tags/", "/tags/go/", "/tags/go/page/2/", "/tags/web-dev/", "/tags/go/index.xml",
+		"/categories/", "/categories/code/",
+		"/posts/my-bundle/diagram.png", "/posts/images/x.png",
+	} {
+		if resp, body := ts.get(t, p); resp.StatusCode != 200 {
+			t.Errorf("%s: status %d %.200s", p, resp.StatusCode, body)
+		}
+	}
+	for from, to := range map[string]string{
+		"/posts/post-1": "/posts/post-1/", "/tags/go": "/tags/go/", "/posts": "/posts/",
+		"/page/2": "/page/2/", "/tags": "/tags/", "/page/1/": "/",
+	} {
+		resp, _ := ts.get(t, from)
+		if resp.StatusCode != 301 || resp.Header.Get("Location") != to {
+			t.Errorf("%s: %d to %q, want 301 to %s", from, resp.StatusCode, resp.Header.Get("Location"), to)
+		}
+	}
+	for _, p := range []string{"/blog/post-1", "/posts/notes/", "/posts/bundle/notes/", "/tag/go"} {
+		if resp, _ := ts.get(t, p); resp.StatusCode != 404 {
+			t.Errorf("%s: status %d, want 404", p, resp.StatusCode)
+		}
+	}
+	st := ts.loader.Current()
+	if len(st.Posts) != 5 {
+		t.Errorf("%d posts, want 5 (the bundle's notes.md is not one)", len(st.Posts))
+	}
+	_, feed := ts.get(t, "/index.xml")
+	if !strings.Contains(feed, "https://hugo.example.org/posts/my-bundle/") {
+		t.Errorf("the feed does not link the posts at Hugo's addresses:\n%.500s", feed)
+	}
+}
+
+// TestHugoPermalinks: a section's permalinks pattern, and uglyURLs.
+func TestHugoPermalinks(t *testing.T) {
+	files := testsite.Files(hugoBlog)
+	files["hugo.toml"] += "uglyURLs = true\n[permalinks]\nposts = '/:year/:month/:slug/'\narticles = '/:sections/:title/'\n"
+	ts := newTestSite(t, files)
+	for _, p := range []string{"/2024/01/post-1.html", "/2024/06/my-bundle.html", "/articles/article.html", "/about.html"} {
+		if resp, _ := ts.get(t, p); resp.StatusCode != 200 {
+			t.Errorf("%s: status %d", p, resp.StatusCode)
+		}
+	}
+}
+
+// locRE finds the addresses a sitemap lists.
+var locRE = regexp.MustCompile(`<loc>https://hugo\.example\.org(/[^<]*)</loc>`)
+
+// TestHugoBuildsTheSameAddresses: every address Hugo itself publishes for
+// the site — its sitemap and its feeds — answers 200 from grail; with
+// urlStyle = "grail", each answers one 301 to a page that answers 200.
+func TestHugoBuildsTheSameAddresses(t *testing.T) {
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		t.Skip("hugo is not on PATH (scripts/install-test-deps.sh installs it): cannot compare with Hugo's own build")
+	}
+	files := testsite.Files(hugoBlog)
+	src, out := t.TempDir(), t.TempDir()
+	testsite.WriteFiles(t, src, files)
+	cmd := exec.Command(hugo, "--source", src, "--destination", out, "--quiet")
+	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hugo: %v\n%s", err, b)
+	}
+	sitemap, err := os.ReadFile(filepath.Join(out, "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, m := range locRE.FindAllStringSubmatch(string(sitemap), -1) {
+		paths = append(paths, m[1])
+	}
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		// Feeds of the taxonomy indexes (/tags/index.xml) list terms,
+		// which grail has no feed of.
+		if err == nil && d.Name() == "index.xml" && filepath.Dir(p) != filepath.Join(out, "tags") && filepath.Dir(p) != filepath.Join(out, "categories") {
+			rel, _ := filepath.Rel(out, p)
+			paths = append(paths, "/"+filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if len(paths) < 10 {
+		t.Fatalf("hugo published only %v", paths)
+	}
+	ts := newTestSite(t, files)
+	for _, p := range paths {
+		if resp, _ := ts.get(t, p); resp.StatusCode != 200 {
+			t.Errorf("%s (in Hugo's build): status %d", p, resp.StatusCode)
+		}
+	}
+
+	grailFiles := maps.Clone(files)
+	grailFiles["grail.toml"] = "urlStyle = \"grail\"\n"
+	gs := newTestSite(t, grailFiles)
+	for _, p := range paths {
+		resp, _ := gs.get(t, p)
+		to := resp.Header.Get("Location")
+		if p == "/" || p == "/sitemap.xml" {
+			continue // the same address in both styles
+		}
+		if resp.StatusCode != 301 || to == "" {
+			t.Errorf("%s under grail's style: status %d, want a 301", p, resp.StatusCode)
+			continue
+		}
+		if resp, _ := gs.get(t, to); resp.StatusCode != 200 {
+			t.Errorf("%s redirects to %s, which answers %d", p, to, resp.StatusCode)
+		}
+	}
+}

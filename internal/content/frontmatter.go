@@ -98,8 +98,8 @@ func (p *fmParser) fields(d *Doc) bool {
 		}
 		d.Title = d.Slug
 	}
-	ok := p.dates(d)
 	d.Draft = p.draft()
+	ok := p.dates(d)
 	d.Summary = p.str("summary")
 	d.Description = p.str("description")
 	if d.Summary == "" {
@@ -144,7 +144,9 @@ func (p *fmParser) dates(d *Doc) bool {
 			d.Date = t
 		}
 	}
-	if d.Date.IsZero() && d.Kind == KindPost {
+	// Hugo accepts a draft without a date: it is not shown, so no date
+	// is needed yet.
+	if d.Date.IsZero() && d.Kind == KindPost && !d.Draft {
 		p.skip(p.fm.line("date"), p.fm.name("date"), "missing; a post needs the date it was published")
 		return false
 	}
@@ -264,6 +266,8 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 		}
 		line, name := p.fm.line(key), p.fm.name(key)
 		switch v := v.(type) {
+		case nil: // "date:" with nothing after it, which Hugo reads as no date
+			continue
 		case time.Time:
 			switch v.Location().String() {
 			case "datetime-local", "date-local": // TOML dates without an offset

@@ -28,6 +28,32 @@ func (s *Site) indexSections() {
 	slices.Sort(names)
 	s.SectionNames = names
 	s.URLs = s.URLs.WithSections(names)
+	s.MainSections = s.mainSections()
+	s.MainPosts = nil
+	for _, p := range s.Posts {
+		if name, _, _ := strings.Cut(urls.SectionOf(p), "/"); slices.Contains(s.MainSections, name) {
+			s.MainPosts = append(s.MainPosts, p)
+		}
+	}
+}
+
+// mainSections are the sections whose posts the home page and the site's
+// feed list, as Hugo decides them: params.mainSections, or else the
+// section with the most pages (the first by name of those that tie).
+func (s *Site) mainSections() []string {
+	if main := s.Config.Hugo.MainSections; len(main) > 0 {
+		return main
+	}
+	best := ""
+	for _, n := range s.SectionNames {
+		if best == "" || len(s.sections[n]) > len(s.sections[best]) {
+			best = n
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return []string{best}
 }
 
 // Section is the posts of a section, newest first; nil when the site has

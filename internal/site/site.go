@@ -46,6 +46,11 @@ type Site struct {
 	Problems []content.Problem
 	// SectionNames are a Hugo site's sections that hold posts, by name.
 	SectionNames []string
+	// MainSections are the sections whose posts are the site's main
+	// posts; MainPosts those posts, newest first. For a grail site,
+	// MainPosts is Posts.
+	MainSections []string
+	MainPosts    []*content.Doc
 
 	byPath     map[string]*content.Doc
 	postIndex  map[*content.Doc]int
@@ -139,6 +144,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		}
 	}
 	slices.SortStableFunc(s.Posts, byNewest)
+	s.MainPosts = s.Posts
 	slices.SortStableFunc(s.Pages, func(a, b *content.Doc) int { return strings.Compare(a.Title, b.Title) })
 	s.postIndex = make(map[*content.Doc]int, len(s.Posts))
 	s.byPath = make(map[string]*content.Doc, len(visible))

@@ -25,7 +25,7 @@ func (s *Site) AllURLs() []urls.Entry {
 			mod = time.Time{}
 		}
 	}
-	addList(urls.Route{Kind: urls.Home}, len(s.Posts), s.Config.HomePosts, s.Updated())
+	addList(urls.Route{Kind: urls.Home}, len(s.MainPosts), s.Config.HomePosts, s.Updated())
 	for _, d := range append(s.Posts[:len(s.Posts):len(s.Posts)], s.Pages...) {
 		out = append(out, urls.Entry{Path: s.URL(d), Route: urls.Route{Kind: urls.Doc}, Modified: d.Updated()})
 	}

@@ -33,7 +33,7 @@ func feedFor(v *view, r urls.Route) (feed, bool) {
 	f := feed{format: r.Feed, selfPath: st.URLs.URL(r), pagePath: st.URLs.URL(list), title: st.Config.Title}
 	switch r.Of {
 	case urls.Home:
-		f.posts = st.Posts
+		f.posts = st.MainPosts
 	case urls.Category:
 		c := st.Category(r.Name)
 		if c == nil {

@@ -113,6 +113,26 @@ func TestHugoAddresses(t *testing.T) {
 	}
 }
 
+// TestHugoMainSections: the home page and the site's feed list the posts
+// of the section with the most pages, or of params.mainSections.
+func TestHugoMainSections(t *testing.T) {
+	files := testsite.Files(hugoBlog)
+	ts := newTestSite(t, files)
+	_, feed := ts.get(t, "/index.xml")
+	if !strings.Contains(feed, "Post 1") || strings.Contains(feed, "Article") {
+		t.Errorf("the feed lists other than the posts section's:\n%.800s", feed)
+	}
+	files["hugo.toml"] += "[params]\nmainSections = ['articles']\n"
+	ts = newTestSite(t, files)
+	_, feed = ts.get(t, "/index.xml")
+	if strings.Contains(feed, "Post 1") || !strings.Contains(feed, "Article") {
+		t.Errorf("the feed does not follow mainSections:\n%.800s", feed)
+	}
+	if _, home := ts.get(t, "/"); !strings.Contains(home, "Article") {
+		t.Error("the home page does not follow mainSections")
+	}
+}
+
 // TestHugoPermalinks: a section's permalinks pattern, and uglyURLs.
 func TestHugoPermalinks(t *testing.T) {
 	files := testsite.Files(hugoBlog)

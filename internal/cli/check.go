@@ -6,6 +6,7 @@ import (
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
 )
 
 func runCheck(ctx context.Context, args []string, stdio Stdio) error {
@@ -37,6 +38,9 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	for _, p := range s.Problems {
 		fmt.Fprintln(stdio.Out, p.String())
 	}
+	if err := printInventory(ctx, st, stdio); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdio.Err, "%s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"), count(len(s.Problems), "problem"))
 	if len(s.Problems) > 0 || len(cfg.Problems) > 0 {
 		return errSilent
@@ -50,6 +54,28 @@ func printConfigProblems(cfg config.Config, stdio Stdio) {
 	for _, p := range cfg.Problems {
 		fmt.Fprintf(stdio.Out, "%v (setting ignored)\n", p)
 	}
+}
+
+// printInventory says, for every file of the site that grail neither
+// reads nor serves, why not, and counts what it does with the rest: with
+// the problems above, every file is accounted for.
+func printInventory(ctx context.Context, st *store.Store, stdio Stdio) error {
+	inv, err := st.TakeInventory(ctx)
+	if err != nil {
+		return err
+	}
+	unused := 0
+	for _, u := range inv.Unused {
+		if u.Files > 1 {
+			fmt.Fprintf(stdio.Out, "%s: %s (%s not used)\n", u.Key, u.Reason, count(u.Files, "file"))
+		} else {
+			fmt.Fprintf(stdio.Out, "%s: %s (not used)\n", u.Key, u.Reason)
+		}
+		unused += u.Files
+	}
+	fmt.Fprintf(stdio.Err, "%s read, %s served as files, %s, %s not used\n",
+		count(inv.Sources, "source"), count(inv.Published, "file"), count(inv.Settings, "settings file"), count(unused, "file"))
+	return nil
 }
 
 // count is "1 post", "2 posts".

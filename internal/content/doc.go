@@ -48,6 +48,10 @@ type Doc struct {
 	Summary     string   `json:"summary,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Aliases     []string `json:"aliases,omitempty"`
+	// Terms are the front matter's other lists of text, by key in lower
+	// case: the terms of a Hugo site's own taxonomies (series: [Intro])
+	// are among them.
+	Terms map[string][]string `json:"terms,omitempty"`
 
 	// Lead is the Markdown shown where the post is listed: the part before
 	// <!--more-->, or else the first paragraph. Like Body, it is nil when

@@ -108,6 +108,7 @@ func (p *fmParser) fields(d *Doc) bool {
 	d.Tags = dedupe(p.list("tags"))
 	p.categories(d)
 	p.aliases(d)
+	p.terms(d)
 	return ok
 }
 
@@ -197,6 +198,34 @@ func (p *fmParser) aliases(d *Doc) {
 			d.Aliases = append(d.Aliases, a)
 		}
 	}
+}
+
+// listFields are the lists of text the front matter gives a meaning of
+// their own; terms leaves them out.
+var listFields = map[string]bool{"tags": true, "categories": true, "aliases": true, "keywords": true, "outputs": true, "resources": true}
+
+// terms keeps the front matter's other lists of text, only of text, as
+// the terms of taxonomies a Hugo site may declare.
+func (p *fmParser) terms(d *Doc) {
+	for key, v := range p.fm.values {
+		l, ok := v.([]any)
+		if !ok || len(l) == 0 || listFields[key] || !allText(l) {
+			continue
+		}
+		if d.Terms == nil {
+			d.Terms = map[string][]string{}
+		}
+		d.Terms[key] = dedupe(p.list(key))
+	}
+}
+
+func allText(l []any) bool {
+	for _, e := range l {
+		if _, ok := e.(string); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func isBlank(v any) bool {

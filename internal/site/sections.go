@@ -72,3 +72,61 @@ func (s *Site) indexHugoAddresses(visible []*content.Doc) {
 		s.aliases[from] = s.URL(d)
 	}
 }
+
+// indexTerms lists the terms of a Hugo site's own taxonomies (series:
+// [Intro] when the site declares series) and their posts, newest first.
+func (s *Site) indexTerms() {
+	if s.Config.Hugo == nil || !urls.HugoStyle(s.Config) {
+		return
+	}
+	s.terms = map[string]map[string]*Tag{}
+	s.TaxonomyTerms = map[string][]*Tag{}
+	for tax := range urls.OwnTaxonomies(s.Config.Hugo) {
+		s.terms[tax] = map[string]*Tag{}
+		s.TaxonomyNames = append(s.TaxonomyNames, tax)
+	}
+	slices.Sort(s.TaxonomyNames)
+	for _, p := range s.Posts {
+		for tax, names := range p.Terms {
+			byslug, ok := s.terms[tax]
+			if !ok {
+				continue
+			}
+			for _, name := range names {
+				slug := s.URLs.TagSlug(name)
+				t := byslug[slug]
+				if t == nil {
+					t = &Tag{Slug: slug, Name: name}
+					byslug[slug] = t
+					s.TaxonomyTerms[tax] = append(s.TaxonomyTerms[tax], t)
+				}
+				if n := len(t.Posts); n == 0 || t.Posts[n-1] != p {
+					t.Posts = append(t.Posts, p)
+				}
+			}
+		}
+	}
+	for _, terms := range s.TaxonomyTerms {
+		slices.SortFunc(terms, func(a, b *Tag) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	}
+}
+
+// Term is a term of a Hugo site's own taxonomy, by its slug; nil when
+// no post has it.
+func (s *Site) Term(taxonomy, slug string) *Tag { return s.terms[taxonomy][slug] }
+
+// TaxonomyPosts are the posts with at least one term of a taxonomy —
+// tags (urls.Tags), categories (urls.Categories) or a Hugo site's own
+// (urls.Terms) — newest first: the feed of that taxonomy's index.
+func (s *Site) TaxonomyPosts(index urls.Kind, taxonomy string) []*content.Doc {
+	var out []*content.Doc
+	for _, p := range s.Posts {
+		switch {
+		case index == urls.Tags && len(p.Tags) > 0,
+			index == urls.Categories && len(p.Categories) > 0,
+			index == urls.Terms && len(p.Terms[taxonomy]) > 0:
+			out = append(out, p)
+		}
+	}
+	return out
+}

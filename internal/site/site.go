@@ -51,6 +51,10 @@ type Site struct {
 	// MainPosts is Posts.
 	MainSections []string
 	MainPosts    []*content.Doc
+	// TaxonomyNames are a Hugo site's own taxonomies (beside tags and
+	// categories), by plural name; TaxonomyTerms their terms, by name.
+	TaxonomyNames []string
+	TaxonomyTerms map[string][]*Tag
 
 	byPath     map[string]*content.Doc
 	postIndex  map[*content.Doc]int
@@ -61,6 +65,7 @@ type Site struct {
 	reportedTag map[string]bool
 	tagSlugs    map[string]string // while building: name → slug
 	sections    map[string][]*content.Doc
+	terms       map[string]map[string]*Tag // taxonomy → slug → term
 }
 
 // Category is a node of the category tree.
@@ -159,6 +164,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		s.byPath[s.URL(p)] = p
 	}
 	s.indexSections()
+	s.indexTerms()
 	s.indexHugoAddresses(visible)
 	s.indexAliases(visible)
 	sortTree(s.Categories)

@@ -48,12 +48,27 @@ func (s *Site) AllURLs() []urls.Entry {
 		addList(list, len(s.sections[name]), s.Config.PerPage, time.Time{})
 		lists = append(lists, list)
 	}
+	for _, tax := range s.TaxonomyNames {
+		add(urls.Route{Kind: urls.Terms, Taxonomy: tax}, time.Time{})
+		for _, t := range s.TaxonomyTerms[tax] {
+			list := urls.Route{Kind: urls.Term, Taxonomy: tax, Name: t.Slug}
+			addList(list, len(t.Posts), s.Config.PerPage, time.Time{})
+			lists = append(lists, list)
+		}
+	}
 	for _, y := range s.Years {
 		add(urls.Route{Kind: urls.Year, Year: y.Year}, time.Time{})
 	}
-	for _, list := range append([]urls.Route{{Kind: urls.Home}}, lists...) {
+	feeds := append([]urls.Route{{Kind: urls.Home}}, lists...)
+	if urls.HugoStyle(s.Config) { // Hugo gives every taxonomy's index a feed
+		feeds = append(feeds, urls.Route{Kind: urls.Tags}, urls.Route{Kind: urls.Categories})
+		for _, tax := range s.TaxonomyNames {
+			feeds = append(feeds, urls.Route{Kind: urls.Terms, Taxonomy: tax})
+		}
+	}
+	for _, list := range feeds {
 		for _, f := range urls.Formats {
-			add(urls.Route{Kind: urls.Feed, Feed: f, Of: list.Kind, Name: list.Name}, time.Time{})
+			add(urls.Route{Kind: urls.Feed, Feed: f, Of: list.Kind, Name: list.Name, Taxonomy: list.Taxonomy}, time.Time{})
 		}
 	}
 	add(urls.Route{Kind: urls.Sitemap}, time.Time{})

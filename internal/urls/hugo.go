@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
 )
 
@@ -55,17 +56,34 @@ func (m *Map) FromHugo(path string) (string, bool) {
 	switch r.Kind {
 	case Doc, Asset, Media, Admin, Jobs, HealthCheck:
 		return "", false
-	case Section:
+	case Section, Terms, Term:
 		r = Route{Kind: Home, Page: 1}
 	case Feed:
-		if r.Of == Section {
-			r.Of, r.Name = Home, ""
+		if r.Of != Category && r.Of != Tag { // lists only Hugo's style has
+			r.Of, r.Name, r.Taxonomy = Home, "", ""
 		}
 	}
 	if to := m.URL(r); to != path {
 		return to, true
 	}
 	return "", false
+}
+
+// OwnTaxonomies are the taxonomies of a Hugo site other than tags and
+// categories (which are grail's own), by plural name.
+func OwnTaxonomies(h *config.Hugo) map[string]bool {
+	out := map[string]bool{}
+	for _, plural := range h.Taxonomies {
+		if plural != "tags" && plural != "categories" {
+			out[plural] = true
+		}
+	}
+	return out
+}
+
+// Term is page n of a term of a Hugo site's own taxonomy.
+func (m *Map) Term(taxonomy, slug string, n int) string {
+	return m.URL(Route{Kind: Term, Taxonomy: taxonomy, Name: slug, Page: n})
 }
 
 // Section is page n of a section's list.

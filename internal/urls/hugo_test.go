@@ -34,6 +34,7 @@ func hugoMap(permalinks map[string]string, ugly bool) *Map {
 	cfg.Hugo = config.DefaultHugo()
 	cfg.Hugo.Permalinks = permalinks
 	cfg.Hugo.UglyURLs = ugly
+	cfg.Hugo.Taxonomies["series"] = "series"
 	return New(cfg).WithSections([]string{"posts"})
 }
 
@@ -81,6 +82,12 @@ func TestHugoStyleLists(t *testing.T) {
 		{m.SiteFeed(RSS), "/index.xml"},
 		{m.Section("posts", 2), "/posts/page/2/"},
 		{m.Feed(Route{Kind: Section, Name: "posts"}, RSS), "/posts/index.xml"},
+		{m.Term("series", "intro", 1), "/series/intro/"},
+		{m.Term("series", "intro", 2), "/series/intro/page/2/"},
+		{m.URL(Route{Kind: Terms, Taxonomy: "series"}), "/series/"},
+		{m.Feed(Route{Kind: Term, Taxonomy: "series", Name: "intro"}, RSS), "/series/intro/index.xml"},
+		{m.Feed(Route{Kind: Terms, Taxonomy: "series"}, RSS), "/series/index.xml"},
+		{m.Feed(Route{Kind: Tags}, RSS), "/tags/index.xml"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %s, want %s", tt.got, tt.want)

@@ -107,6 +107,9 @@ type Map struct {
 	// Hugo's style; a post's section is the first folder of its key.
 	hugo     *config.Hugo
 	sections map[string]bool // the sections that have a list of their own
+	// taxonomies are a Hugo site's own taxonomies beside tags and
+	// categories, by plural name: /series/, /series/<term>/.
+	taxonomies map[string]bool
 	// hugoTwin is the map of the same Hugo site in Hugo's style, when
 	// the site chose grail's: Hugo's addresses redirect to grail's.
 	hugoTwin *Map
@@ -119,6 +122,7 @@ func New(cfg config.Config) *Map {
 	m := &Map{style: grailStyle, permalink: cfg.Permalink, loc: cfg.Location}
 	if HugoStyle(cfg) {
 		m.style, m.hugo, m.permalink = hugoStyle, cfg.Hugo, hugoDefaultPermalink
+		m.taxonomies = OwnTaxonomies(cfg.Hugo)
 	} else if cfg.Hugo != nil {
 		hugoCfg := cfg
 		hugoCfg.URLStyle = config.StyleHugo
@@ -214,7 +218,7 @@ func (m *Map) SiteFeed(f Format) string { return m.Feed(Route{Kind: Home}, f) }
 
 // Feed is the feed in format f of a list: the home page, a category or a tag.
 func (m *Map) Feed(list Route, f Format) string {
-	return m.URL(Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name})
+	return m.URL(Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name, Taxonomy: list.Taxonomy})
 }
 
 // Sitemap is the sitemap's address.
@@ -224,14 +228,16 @@ func (m *Map) Sitemap() string { return m.sitemap }
 // page is its page 1 (Page 0 means the same).
 func (m *Map) URL(r Route) string {
 	switch r.Kind {
-	case Home, Category, Tag, Section:
-		first := m.listFirst(r.Kind, r.Name)
+	case Home, Category, Tag, Section, Term:
+		first := m.listFirst(r.Kind, r.Taxonomy, r.Name)
 		if r.Page <= 1 {
 			return m.list(first)
 		}
 		return m.list(folder(first) + m.pagination + strconv.Itoa(r.Page))
 	case Feed:
-		return folder(m.listFirst(r.Of, r.Name)) + m.feeds[r.Feed]
+		return folder(m.listFirst(r.Of, r.Taxonomy, r.Name)) + m.feeds[r.Feed]
+	case Terms:
+		return m.list("/" + r.Taxonomy)
 	case Year:
 		return m.Year(r.Year)
 	case Asset:
@@ -261,7 +267,7 @@ func (m *Map) URL(r Route) string {
 }
 
 // listFirst is the first page of a list of posts.
-func (m *Map) listFirst(k Kind, name string) string {
+func (m *Map) listFirst(k Kind, taxonomy, name string) string {
 	switch k {
 	case Category:
 		return m.category + name
@@ -269,6 +275,14 @@ func (m *Map) listFirst(k Kind, name string) string {
 		return m.tag + name
 	case Section:
 		return "/" + name
+	case Term:
+		return "/" + taxonomy + "/" + name
+	case Terms:
+		return "/" + taxonomy
+	case Tags:
+		return m.tags
+	case Categories:
+		return m.categories
 	}
 	return "/"
 }

@@ -170,29 +170,6 @@ func (s *Server) renderTag(v *view, slug string, n int) (*response, error) {
 	return s.page(v, "list", data)
 }
 
-// renderSection is a list of a Hugo site's section (/posts/).
-func (s *Server) renderSection(v *view, name string, n int) (*response, error) {
-	all := v.site.Section(name)
-	if all == nil {
-		return nil, errNotFound
-	}
-	m, list := v.site.URLs, urls.Route{Kind: urls.Section, Name: name, Page: n}
-	posts, pg, ok := paginate(all, v.site.Config.PerPage, m, list)
-	if !ok {
-		return nil, errNotFound
-	}
-	data := listData{
-		layout:  s.layout(v, pg.at(n), name, "", ""),
-		Heading: name,
-		Count:   len(all),
-		FeedURL: m.Feed(list, urls.RSS),
-		Docs:    posts,
-		Pager:   pg,
-	}
-	data.Feeds = []feedLink{{Title: v.site.Config.Title + ": " + name, URL: data.FeedURL}}
-	return s.page(v, "list", data)
-}
-
 func (s *Server) renderArchive(v *view, y *site.Year) (*response, error) {
 	data := archiveData{layout: s.layout(v, v.site.URLs.Archive(), "Archive", "", "archive"), Heading: "Archive", Years: v.site.Years}
 	if y != nil {

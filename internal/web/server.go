@@ -343,6 +343,10 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 		return s.renderTag(v, at.Name, at.Page)
 	case urls.Section:
 		return s.renderSection(v, at.Name, at.Page)
+	case urls.Terms:
+		return s.renderTerms(v, at.Taxonomy)
+	case urls.Term:
+		return s.renderTerm(v, at.Taxonomy, at.Name, at.Page)
 	case urls.Feed:
 		if f, ok := feedFor(v, at); ok {
 			return s.renderFeed(ctx, v, s.origin(r, st), f)

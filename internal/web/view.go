@@ -162,6 +162,18 @@ type listData struct {
 	Pager    pager
 }
 
+// termsData is the index of a Hugo site's own taxonomy.
+type termsData struct {
+	layout
+	Heading string
+	Terms   []termLink
+}
+
+type termLink struct {
+	Name, URL string
+	Count     int
+}
+
 type archiveData struct {
 	layout
 	Heading string

@@ -39,6 +39,14 @@ type Doc struct {
 	// PublishDate, when set and in the future, hides the post until then.
 	PublishDate time.Time `json:"publishDate,omitzero"`
 	Draft       bool      `json:"draft,omitempty"`
+	// ExpiryDate, when set and past, hides the doc again (Hugo's expiryDate).
+	ExpiryDate time.Time `json:"expiryDate,omitzero"`
+	// Unpublished docs have no page of their own: Hugo's headless, or
+	// _build.render = never.
+	Unpublished bool `json:"unpublished,omitempty"`
+	// URL is the address the front matter's url gives, which a Hugo site
+	// serves the doc at whatever its permalinks say.
+	URL string `json:"url,omitempty"`
 	// Categories are paths of slugs such as "programming/qmk"; CategoryNames
 	// holds the same paths as the author wrote them ("Programming/QMK").
 	Categories    []string `json:"categories,omitempty"`
@@ -92,7 +100,12 @@ func (d *Doc) Updated() time.Time {
 
 // Visible reports whether readers may see the doc at instant now.
 func (d *Doc) Visible(now time.Time) bool {
-	return !d.Draft && !d.Published().After(now)
+	return !d.Draft && !d.Unpublished && !d.Published().After(now) && !d.Expired(now)
+}
+
+// Expired reports whether the doc's expiry date has come at instant now.
+func (d *Doc) Expired(now time.Time) bool {
+	return !d.ExpiryDate.IsZero() && !d.ExpiryDate.After(now)
 }
 
 // Problem is something wrong with a source file, precise enough for the

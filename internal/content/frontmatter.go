@@ -109,7 +109,7 @@ func (p *fmParser) fields(d *Doc) bool {
 	p.categories(d)
 	p.aliases(d)
 	p.terms(d)
-	return ok
+	return p.hugoFields(d) && ok
 }
 
 // slug sets d.Slug from the front matter or the file name. It reports

@@ -195,8 +195,11 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 	owner := make(map[string]*content.Doc, len(docs))
 	var out []*content.Doc
 	for _, d := range sorted {
-		if d.Draft {
+		if d.Draft || d.Unpublished || d.Expired(now) {
 			continue
+		}
+		if exp := d.ExpiryDate; !exp.IsZero() && (s.NextChange.IsZero() || exp.Before(s.NextChange)) {
+			s.NextChange = exp // the doc leaves the site then
 		}
 		if pub := d.Published(); pub.After(now) {
 			if s.NextChange.IsZero() || pub.Before(s.NextChange) {

@@ -109,6 +109,9 @@ func SectionOf(d *content.Doc) string {
 // hugoDoc is a document's address as Hugo makes it: its section's
 // permalink pattern, or the section's folders and its slug.
 func (m *Map) hugoDoc(d *content.Doc) string {
+	if d.URL != "" { // the front matter's url wins over every pattern
+		return d.URL
+	}
 	sections := SectionOf(d)
 	if sections == "" {
 		return m.hugoPath(strings.Replace(m.page, ":slug", hugoSlug(d), 1))

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grailblog/grail/internal/testsite"
 )
@@ -211,5 +212,29 @@ func TestHugoBuildsTheSameAddresses(t *testing.T) {
 		if resp, _ := gs.get(t, to); resp.StatusCode != 200 {
 			t.Errorf("%s redirects to %s, which answers %d", p, to, resp.StatusCode)
 		}
+	}
+}
+
+// TestHugoPublishingFields: url, expiryDate, headless and _build.render
+// decide whether and where a page is published, as in Hugo.
+func TestHugoPublishingFields(t *testing.T) {
+	files := testsite.Files(hugoBlog)
+	files["content/posts/moved.md"] = "---\ntitle: Moved\ndate: 2024-01-05\nurl: /elsewhere/moved/\n---\nx\n"
+	files["content/posts/expired.md"] = "---\ntitle: Expired\ndate: 2024-01-05\nexpiryDate: 2025-01-01\n---\nx\n"
+	files["content/posts/expiring.md"] = "---\ntitle: Expiring\ndate: 2024-01-05\nexpiryDate: 2026-07-01\n---\nx\n"
+	files["content/posts/headless.md"] = "---\ntitle: Headless\ndate: 2024-01-05\nheadless: true\n---\nx\n"
+	files["content/posts/unbuilt.md"] = "---\ntitle: Unbuilt\ndate: 2024-01-05\n_build:\n  render: never\n---\nx\n"
+	ts := newTestSite(t, files) // now is 2026-06-01
+	for p, want := range map[string]int{
+		"/elsewhere/moved/": 200, "/posts/moved/": 404, "/posts/expired/": 404, "/posts/expiring/": 200,
+		"/posts/headless/": 404, "/posts/unbuilt/": 404,
+	} {
+		if resp, _ := ts.get(t, p); resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", p, resp.StatusCode, want)
+		}
+	}
+	ts.setNow(time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC))
+	if resp, _ := ts.get(t, "/posts/expiring/"); resp.StatusCode != 404 {
+		t.Errorf("a post past its expiryDate: status %d, want 404", resp.StatusCode)
 	}
 }

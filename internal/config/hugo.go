@@ -32,6 +32,9 @@ type Hugo struct {
 	MainSections []string
 	// Params are the site's params, keys in lower case as Hugo reads them.
 	Params map[string]any
+	// SectionTitles are the titles the sections' _index.md files give,
+	// by section name.
+	SectionTitles map[string]string
 }
 
 // DefaultHugo is what Hugo assumes when its configuration says nothing.
@@ -41,6 +44,7 @@ func DefaultHugo() *Hugo {
 		Taxonomies:    map[string]string{"tag": "tags", "category": "categories"},
 		SummaryLength: 70,
 		Params:        map[string]any{},
+		SectionTitles: map[string]string{},
 	}
 }
 

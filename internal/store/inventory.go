@@ -108,8 +108,12 @@ func (s *Store) isSetting(key string) bool {
 	if !s.layout.Hugo {
 		return false
 	}
-	if dir, _ := path.Split(key); dir == config.HugoConfigDir {
+	dir, file := path.Split(key)
+	if dir == config.HugoConfigDir {
 		return true
+	}
+	if file == "_index.md" && slices.Contains(s.layout.PostDirs, dir) {
+		return true // a section's title
 	}
 	return slices.Contains(config.HugoConfigNames, key)
 }
@@ -159,7 +163,7 @@ func (s *Store) whyUnusedContent(key string, bundles map[string]bool) string {
 	file := path.Base(key)
 	switch {
 	case file == "_index.md":
-		return "a section's _index.md: grail lists the section without its front matter and text"
+		return "an _index.md: grail takes only a top-level section's title from it"
 	case isMarkdown(key) && inBundle(path.Dir(key), false, bundles):
 		return fmt.Sprintf("a resource of the page bundle %s, not a page of its own (as in Hugo)", bundleOf(key, bundles))
 	case isMarkdown(key):

@@ -114,6 +114,9 @@ func TestHugoAddresses(t *testing.T) {
 	if len(st.Posts) != 5 {
 		t.Errorf("%d posts, want 5 (the bundle's notes.md is not one)", len(st.Posts))
 	}
+	if _, list := ts.get(t, "/posts/"); !strings.Contains(list, "<h1>Posts</h1>") {
+		t.Error("the section's list is not titled by its _index.md")
+	}
 	_, feed := ts.get(t, "/index.xml")
 	if !strings.Contains(feed, "https://hugo.example.org/posts/my-bundle/") {
 		t.Errorf("the feed does not link the posts at Hugo's addresses:\n%.500s", feed)

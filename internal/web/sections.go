@@ -13,7 +13,11 @@ func (s *Server) renderSection(v *view, name string, n int) (*response, error) {
 	if all == nil {
 		return nil, errNotFound
 	}
-	return s.renderHugoList(v, urls.Route{Kind: urls.Section, Name: name, Page: n}, name, all)
+	title := name
+	if t := v.site.Config.Hugo.SectionTitles[name]; t != "" {
+		title = t // from the section's _index.md
+	}
+	return s.renderHugoList(v, urls.Route{Kind: urls.Section, Name: name, Page: n}, title, all)
 }
 
 // renderTerm is the list of one term of a Hugo site's own taxonomy

@@ -11,7 +11,7 @@ import (
 
 // hugoDefaultPermalink is where Hugo puts a page its permalinks do not
 // name: under the folders of its section.
-const hugoDefaultPermalink = "/:sections/:slug/"
+const hugoDefaultPermalink = "/:sections/:slugorfilename/"
 
 // WithSections is the map with the lists of a Hugo site's sections
 // (/posts/, /posts/page/2/): the sections are known only once the site's
@@ -149,7 +149,13 @@ func (m *Map) hugoPath(p string) string {
 func (m *Map) expandHugo(pattern string, d *content.Doc, sections string) string {
 	t := d.Date.In(m.loc)
 	first, _, _ := strings.Cut(sections, "/")
-	slug, base := hugoSlug(d), Urlize(fileBase(d))
+	// :slug is the front matter's slug, else the title (not the file
+	// name, which only the default pattern and :filename use).
+	base, slug := Urlize(fileBase(d)), frontMatterSlug(d)
+	titleSlug, fileSlug := slug, slug
+	if slug == "" {
+		titleSlug, fileSlug = Urlize(d.Title), base
+	}
 	values := map[string]string{
 		"year":                  strconv.Itoa(t.Year()),
 		"month":                 twoDigits(int(t.Month())),
@@ -161,11 +167,11 @@ func (m *Map) expandHugo(pattern string, d *content.Doc, sections string) string
 		"section":               first,
 		"sections":              sections,
 		"title":                 Urlize(d.Title),
-		"slug":                  slug,
-		"slugorfilename":        slug,
+		"slug":                  titleSlug,
+		"slugorfilename":        fileSlug,
 		"filename":              base,
 		"contentbasename":       base,
-		"slugorcontentbasename": slug,
+		"slugorcontentbasename": fileSlug,
 	}
 	var b strings.Builder
 	for i := 0; i < len(pattern); {

@@ -43,7 +43,7 @@ func TestHugoPermalinkTokens(t *testing.T) {
 	d := &content.Doc{Key: "content/posts/go/My File.md", Slug: content.DefaultSlug("content/posts/go/My File.md"),
 		Title: "Hello World", Date: time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC)}
 	for pattern, want := range map[string]string{
-		"/:year/:month/:day/:slug/":          "/2024/03/05/my-file/",
+		"/:year/:month/:day/:slug/":          "/2024/03/05/hello-world/",
 		"/:monthname/:weekday/:weekdayname/": "/march/2/tuesday/",
 		"/:yearday/:title/":                  "/65/hello-world/",
 		"/:section/:sections/:filename/":     "/posts/posts/go/my-file/",
@@ -64,6 +64,9 @@ func TestHugoPermalinkTokens(t *testing.T) {
 	d.Slug = "Chosen"
 	if got := hugoMap(nil, false).Doc(d); got != "/posts/go/chosen/" {
 		t.Errorf("front matter slug: %s", got)
+	}
+	if got := hugoMap(map[string]string{"posts": "/:slug/"}, false).Doc(d); got != "/chosen/" {
+		t.Errorf(":slug with a front matter slug: %s", got)
 	}
 }
 

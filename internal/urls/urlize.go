@@ -57,8 +57,16 @@ var tagSigns = strings.NewReplacer("+", " plus ", "#", " sharp ")
 // hugoSlug is the last segment of a document's address in Hugo's style:
 // its front matter slug, or its file (or bundle folder) name, urlized.
 func hugoSlug(d *content.Doc) string {
-	if d.Key == "" || d.Slug != content.DefaultSlug(d.Key) {
-		return Urlize(d.Slug) // set in the front matter
+	if s := frontMatterSlug(d); s != "" {
+		return s
 	}
 	return Urlize(fileBase(d))
+}
+
+// frontMatterSlug is the slug the front matter sets, urlized, or "".
+func frontMatterSlug(d *content.Doc) string {
+	if d.Key == "" || d.Slug != content.DefaultSlug(d.Key) {
+		return Urlize(d.Slug)
+	}
+	return ""
 }

@@ -148,7 +148,7 @@ func TestHugoPermalinks(t *testing.T) {
 	files := testsite.Files(hugoBlog)
 	files["hugo.toml"] = "uglyURLs = true\n" + files["hugo.toml"] + "[permalinks]\nposts = '/:year/:month/:slug/'\narticles = '/:sections/:title/'\n"
 	ts := newTestSite(t, files)
-	for _, p := range []string{"/2024/01/post-1.html", "/2024/06/my-bundle.html", "/articles/article.html", "/about.html"} {
+	for _, p := range []string{"/2024/01/post-1.html", "/2024/06/my-bundle.html", "/2024/06/my-bundle.html", "/articles/article.html", "/about.html"} {
 		if resp, _ := ts.get(t, p); resp.StatusCode != 200 {
 			t.Errorf("%s: status %d", p, resp.StatusCode)
 		}

@@ -145,35 +145,12 @@ func (m *Map) hugoPath(p string) string {
 	return p
 }
 
-// expandHugo fills in the tokens of a Hugo permalink pattern.
+// expandHugo fills in the tokens of a Hugo permalink pattern. It runs
+// for every post whenever a snapshot is built: each token is worked out
+// only if the pattern has it.
 func (m *Map) expandHugo(pattern string, d *content.Doc, sections string) string {
-	t := d.Date.In(m.loc)
-	first, _, _ := strings.Cut(sections, "/")
-	// :slug is the front matter's slug, else the title (not the file
-	// name, which only the default pattern and :filename use).
-	base, slug := Urlize(fileBase(d)), frontMatterSlug(d)
-	titleSlug, fileSlug := slug, slug
-	if slug == "" {
-		titleSlug, fileSlug = Urlize(d.Title), base
-	}
-	values := map[string]string{
-		"year":                  strconv.Itoa(t.Year()),
-		"month":                 twoDigits(int(t.Month())),
-		"monthname":             strings.ToLower(t.Month().String()),
-		"day":                   twoDigits(t.Day()),
-		"weekday":               strconv.Itoa(int(t.Weekday())),
-		"weekdayname":           strings.ToLower(t.Weekday().String()),
-		"yearday":               strconv.Itoa(t.YearDay()),
-		"section":               first,
-		"sections":              sections,
-		"title":                 Urlize(d.Title),
-		"slug":                  titleSlug,
-		"slugorfilename":        fileSlug,
-		"filename":              base,
-		"contentbasename":       base,
-		"slugorcontentbasename": fileSlug,
-	}
 	var b strings.Builder
+	b.Grow(len(pattern) + len(d.Slug) + len(sections))
 	for i := 0; i < len(pattern); {
 		j := i + 1
 		for j < len(pattern) && pattern[j] >= 'a' && pattern[j] <= 'z' {
@@ -184,7 +161,7 @@ func (m *Map) expandHugo(pattern string, d *content.Doc, sections string) string
 			i++
 			continue
 		}
-		v, known := values[pattern[i+1:j]]
+		v, known := m.hugoToken(pattern[i+1:j], d, sections)
 		if !known {
 			b.WriteString(pattern[i:j])
 			i = j
@@ -200,6 +177,44 @@ func (m *Map) expandHugo(pattern string, d *content.Doc, sections string) string
 		i = j
 	}
 	return b.String()
+}
+
+// hugoToken is the value of one permalink token for d, as Hugo gives it.
+func (m *Map) hugoToken(name string, d *content.Doc, sections string) (string, bool) {
+	t := d.Date.In(m.loc)
+	switch name {
+	case "year":
+		return strconv.Itoa(t.Year()), true
+	case "month":
+		return twoDigits(int(t.Month())), true
+	case "monthname":
+		return strings.ToLower(t.Month().String()), true
+	case "day":
+		return twoDigits(t.Day()), true
+	case "weekday":
+		return strconv.Itoa(int(t.Weekday())), true
+	case "weekdayname":
+		return strings.ToLower(t.Weekday().String()), true
+	case "yearday":
+		return strconv.Itoa(t.YearDay()), true
+	case "section":
+		first, _, _ := strings.Cut(sections, "/")
+		return first, true
+	case "sections":
+		return sections, true
+	case "title":
+		return Urlize(d.Title), true
+	case "slug": // the front matter's slug, else the title
+		if s := frontMatterSlug(d); s != "" {
+			return s, true
+		}
+		return Urlize(d.Title), true
+	case "slugorfilename", "slugorcontentbasename":
+		return hugoSlug(d), true
+	case "filename", "contentbasename":
+		return Urlize(fileBase(d)), true
+	}
+	return "", false
 }
 
 // sliceSections picks sections as Hugo's :sections[…] does: an index,

@@ -65,6 +65,9 @@ func hugoSlug(d *content.Doc) string {
 
 // frontMatterSlug is the slug the front matter sets, urlized, or "".
 func frontMatterSlug(d *content.Doc) string {
+	if d.Key != "" && d.Slug == fileBase(d) {
+		return "" // the file's own name, already a slug: the usual case, and cheap
+	}
 	if d.Key == "" || d.Slug != content.DefaultSlug(d.Key) {
 		return Urlize(d.Slug)
 	}

@@ -42,3 +42,41 @@ homePosts = 2
 		t.Errorf("problems %v, want the broken menus.toml named with its line", c.Problems)
 	}
 }
+
+// TestHugoSections: every folder of content/ is a section of posts, the
+// usual posts folder first (where new posts go), a folder with an
+// index.md is a page, and a leaf bundle's other Markdown files are not
+// sources.
+func TestHugoSections(t *testing.T) {
+	dir := t.TempDir()
+	testsite.Write(t, dir, `
+-- content/articles/a.md --
+x
+-- content/posts/b.md --
+x
+-- content/posts/c/index.md --
+x
+-- content/posts/c/notes.md --
+x
+-- content/about/index.md --
+x
+-- content/top.md --
+x
+`)
+	s, err := Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := strings.Join(s.Layout().PostDirs, " "); got != "content/posts/ content/articles/" {
+		t.Errorf("sections %q", got)
+	}
+	if got := s.PostKey("new"); got != "content/posts/new.md" {
+		t.Errorf("a new post goes to %s", got)
+	}
+	got := strings.Join(sourceKeys(t, s), " ")
+	want := "page:content/about/index.md page:content/top.md post:content/articles/a.md post:content/posts/b.md post:content/posts/c/index.md"
+	if got != want {
+		t.Errorf("sources\n got %s\nwant %s", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/grailblog/grail/internal/config"
@@ -107,7 +108,19 @@ func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 			return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
 		}
 	}
+	// New posts go to the first: the usual names for a blog's posts
+	// come before other sections.
+	slices.SortStableFunc(l.PostDirs, func(a, b string) int { return usualPostDir(a) - usualPostDir(b) })
 	return l, nil
+}
+
+// usualPostDir ranks the folders Hugo blogs usually keep posts in first.
+func usualPostDir(dir string) int {
+	switch dir {
+	case "content/posts/", "content/post/", "content/blog/":
+		return 0
+	}
+	return 1
 }
 
 // Layout returns where this site keeps things.

@@ -8,17 +8,25 @@ import (
 	"github.com/grailblog/grail/internal/urls"
 )
 
-// indexSections lists the posts of each top-level section of a Hugo site
-// (content/posts/, content/articles/), newest first, and gives the URL
-// map their lists. A grail site has no sections.
+// indexSections lists the posts of each section of a Hugo site
+// (content/posts/, content/articles/, and the folders in them, such as
+// content/posts/2024/), newest first, and gives the URL map their lists.
+// A grail site has no sections.
 func (s *Site) indexSections() {
 	if s.Config.Hugo == nil {
 		return
 	}
 	s.sections = map[string][]*content.Doc{}
 	for _, p := range s.Posts { // newest first already
-		if name, _, _ := strings.Cut(urls.SectionOf(p), "/"); name != "" {
-			s.sections[name] = append(s.sections[name], p)
+		sections := urls.SectionOf(p)
+		for end := 0; end < len(sections); {
+			next := strings.IndexByte(sections[end+1:], '/')
+			if next < 0 {
+				end = len(sections)
+			} else {
+				end += 1 + next
+			}
+			s.sections[sections[:end]] = append(s.sections[sections[:end]], p)
 		}
 	}
 	names := make([]string, 0, len(s.sections))
@@ -46,6 +54,9 @@ func (s *Site) mainSections() []string {
 	}
 	best := ""
 	for _, n := range s.SectionNames {
+		if strings.Contains(n, "/") {
+			continue // only a top-level section can be the main one
+		}
 		if best == "" || len(s.sections[n]) > len(s.sections[best]) {
 			best = n
 		}

@@ -66,6 +66,16 @@ slug: my-bundle
 ![d](diagram.png)
 -- content/posts/bundle/notes.md --
 A resource of the bundle, not a post.
+-- content/posts/2023/old.md --
+---
+title: Old
+date: 2023-05-01
+---
+Filed by year.
+-- content/posts/2023/_index.md --
+---
+title: 2023
+---
 -- content/posts/images/x.png --
 IMG
 -- content/posts/bundle/diagram.png --
@@ -91,6 +101,7 @@ func TestHugoAddresses(t *testing.T) {
 		"/categories/", "/categories/code/",
 		"/posts/my-bundle/diagram.png", "/posts/images/x.png",
 		"/series/", "/series/getting-started/", "/series/getting-started/index.xml",
+		"/posts/2023/old/", "/posts/2023/", "/posts/2023/index.xml",
 	} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 200 {
 			t.Errorf("%s: status %d %.200s", p, resp.StatusCode, body)
@@ -111,8 +122,8 @@ func TestHugoAddresses(t *testing.T) {
 		}
 	}
 	st := ts.loader.Current()
-	if len(st.Posts) != 5 {
-		t.Errorf("%d posts, want 5 (the bundle's notes.md is not one)", len(st.Posts))
+	if len(st.Posts) != 6 {
+		t.Errorf("%d posts, want 6 (the bundle's notes.md is not one)", len(st.Posts))
 	}
 	if _, list := ts.get(t, "/posts/"); !strings.Contains(list, "<h1>Posts</h1>") {
 		t.Error("the section's list is not titled by its _index.md")

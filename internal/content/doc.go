@@ -15,6 +15,10 @@ type Kind uint8
 const (
 	KindPost Kind = iota
 	KindPage
+	// KindEntry is a file of a Hugo site's section, which Hugo publishes
+	// whether or not it has a date: Parse makes it a post when it has
+	// one, and else a page (at its section's address all the same).
+	KindEntry
 )
 
 func (k Kind) String() string {

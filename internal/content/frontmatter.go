@@ -77,7 +77,7 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 	if !p.fields(d) {
 		return nil
 	}
-	if kind == KindPost {
+	if d.Kind == KindPost {
 		d.Lead, d.HasMore = lead(body)
 	}
 	return d
@@ -143,6 +143,12 @@ func (p *fmParser) dates(d *Doc) bool {
 	for _, t := range []time.Time{d.PublishDate, d.Lastmod} {
 		if d.Date.IsZero() {
 			d.Date = t
+		}
+	}
+	if d.Kind == KindEntry { // a dated entry is a post, an undated one a page
+		d.Kind = KindPost
+		if d.Date.IsZero() && !d.Draft {
+			d.Kind = KindPage
 		}
 	}
 	// Hugo accepts a draft without a date: it is not shown, so no date

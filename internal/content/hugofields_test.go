@@ -27,3 +27,21 @@ func TestHugoPublishingFields(t *testing.T) {
 		t.Errorf("a bad expiryDate: %v", problems)
 	}
 }
+
+// TestEntryKind: a file of a Hugo section is a post when dated, and a
+// page (which Hugo publishes all the same) when not; a draft stays a post.
+func TestEntryKind(t *testing.T) {
+	for src, want := range map[string]Kind{
+		"---\ntitle: T\ndate: 2024-01-01\n---\nx\n": KindPost,
+		"---\ntitle: T\n---\nx\n":                   KindPage,
+		"---\ntitle: T\ndraft: true\n---\nx\n":      KindPost,
+	} {
+		d, problems := Parse("content/projects/t.md", KindEntry, []byte(src), time.UTC)
+		if d == nil || len(problems) > 0 || d.Kind != want {
+			t.Errorf("%q: %+v %v, want a %s", src, d, problems, want)
+		}
+		if want == KindPost && !d.Draft && d.Lead == nil {
+			t.Errorf("%q: a post without its lead", src)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"github.com/grailblog/grail/internal/urls"
 )
 
-// indexSections lists the posts of each section of a Hugo site
+// indexSections lists the posts and pages of each section of a Hugo site
 // (content/posts/, content/articles/, and the folders in them, such as
 // content/posts/2024/), newest first, and gives the URL map their lists.
 // A grail site has no sections.
@@ -17,7 +17,9 @@ func (s *Site) indexSections() {
 		return
 	}
 	s.sections = map[string][]*content.Doc{}
-	for _, p := range s.Posts { // newest first already
+	// Posts newest first, then a section's undated pages (Hugo lists
+	// those last), by title.
+	for _, p := range slices.Concat(s.Posts, s.Pages) {
 		sections := urls.SectionOf(p)
 		for end := 0; end < len(sections); {
 			next := strings.IndexByte(sections[end+1:], '/')

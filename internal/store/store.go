@@ -216,7 +216,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 		var found []Source
 		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
 			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
-				found = append(found, Source{o, content.KindPost})
+				found = append(found, Source{o, s.sectionKind()})
 			}
 			return nil
 		})
@@ -232,6 +232,15 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 		return nil
 	})
 	return out, err
+}
+
+// sectionKind is the kind of the Markdown files of the post folders: a
+// Hugo site publishes them with or without a date.
+func (s *Store) sectionKind() content.Kind {
+	if s.layout.Hugo {
+		return content.KindEntry
+	}
+	return content.KindPost
 }
 
 // dropBundleResources leaves out the Markdown files inside a page bundle
@@ -384,11 +393,12 @@ func (s *Store) WriteIndex(ctx context.Context, data []byte, prev string) (Objec
 	return s.b.Write(ctx, indexKey, data, o)
 }
 
-// KindOf tells whether key is a post or a page of this site.
+// KindOf tells whether key is a post or a page of this site (in a Hugo
+// site's sections, an entry: a post if it has a date).
 func (s *Store) KindOf(key string) (content.Kind, bool) {
 	for _, d := range s.layout.PostDirs {
-		if strings.HasPrefix(key, d) && isMarkdown(key) {
-			return content.KindPost, true
+		if strings.HasPrefix(key, d) && isMarkdown(key) && path.Base(key) != "_index.md" {
+			return s.sectionKind(), true
 		}
 	}
 	if s.isPage(key) {

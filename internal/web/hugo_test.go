@@ -76,6 +76,11 @@ Filed by year.
 ---
 title: 2023
 ---
+-- content/projects/tool.md --
+---
+title: A tool
+---
+Undated, as project pages often are.
 -- content/posts/images/x.png --
 IMG
 -- content/posts/bundle/diagram.png --
@@ -102,6 +107,7 @@ func TestHugoAddresses(t *testing.T) {
 		"/posts/my-bundle/diagram.png", "/posts/images/x.png",
 		"/series/", "/series/getting-started/", "/series/getting-started/index.xml",
 		"/posts/2023/old/", "/posts/2023/", "/posts/2023/index.xml",
+		"/projects/tool/", "/projects/",
 	} {
 		if resp, body := ts.get(t, p); resp.StatusCode != 200 {
 			t.Errorf("%s: status %d %.200s", p, resp.StatusCode, body)

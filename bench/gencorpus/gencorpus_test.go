@@ -44,7 +44,7 @@ func treeHash(t *testing.T, dir string) string {
 func genSite(t *testing.T, n int, seed uint64) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "site")
-	if _, err := generate(dir, n, seed); err != nil {
+	if _, err := generate(dir, n, seed, layoutOf(false)); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -65,7 +65,7 @@ func TestRefusesNonEmptyDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "old.md"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := generate(dir, 1, 1); err == nil {
+	if _, err := generate(dir, 1, 1, layoutOf(false)); err == nil {
 		t.Fatal("wrote into a non-empty directory")
 	}
 }
@@ -251,5 +251,22 @@ func BenchmarkRenderPost(b *testing.B) {
 	for b.Loop() {
 		renderPost(&posts[i%len(posts)], 1, i%len(posts), links)
 		i++
+	}
+}
+
+// TestHugoLayoutSameCorpus: -hugo lays out the same posts, byte for
+// byte, under content/posts/, with hugo.toml for settings.
+func TestHugoLayoutSameCorpus(t *testing.T) {
+	grail, hugo := genSite(t, 50, 1), filepath.Join(t.TempDir(), "site")
+	if _, err := generate(hugo, 50, 1, layoutOf(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"hugo.toml", "content/about.md"} {
+		if _, err := os.Stat(filepath.Join(hugo, f)); err != nil {
+			t.Errorf("no %s: %v", f, err)
+		}
+	}
+	if treeHash(t, filepath.Join(grail, "posts")) != treeHash(t, filepath.Join(hugo, "content", "posts")) {
+		t.Error("the Hugo layout's posts differ from the grail layout's")
 	}
 }

@@ -1,11 +1,12 @@
 // Command gencorpus writes a deterministic Hugo-style blog for benchmarks
 // and load tests: the same flags always give byte-identical files.
 //
-//	go run ./bench/gencorpus -n 10000 -o DIR [-seed 1]
+//	go run ./bench/gencorpus -n 10000 -o DIR [-seed 1] [-hugo]
 //
 // DIR gets grail.toml, pages/about.md and n posts under posts/ (about a
 // fifth filed as posts/YEAR/SLUG.md), each with YAML front matter and about
-// 700 words of Markdown. DIR must be empty or absent, so that no file from
+// 700 words of Markdown. With -hugo, the same corpus is laid out as a Hugo
+// site: hugo.toml, content/about.md and content/posts/. DIR must be empty or absent, so that no file from
 // an earlier run can make the corpus differ.
 package main
 
@@ -14,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -26,13 +28,14 @@ func main() {
 	n := flag.Int("n", 1000, "number of posts")
 	out := flag.String("o", "", "output directory (created; must be empty)")
 	seed := flag.Uint64("seed", 1, "random seed; same seed, same corpus")
+	hugo := flag.Bool("hugo", false, "lay the corpus out as a Hugo site (hugo.toml, content/)")
 	flag.Parse()
 	if *out == "" || *n < 1 || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	start := time.Now()
-	size, err := generate(*out, *n, *seed)
+	size, err := generate(*out, *n, *seed, layoutOf(*hugo))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gencorpus:", err)
 		os.Exit(1)
@@ -41,14 +44,32 @@ func main() {
 		*n, float64(size)/1e6, *out, time.Since(start).Round(time.Millisecond))
 }
 
+// layout is where a corpus's files go: a grail site's folders, or a
+// Hugo site's.
+type layout struct {
+	config, configText, about, posts string
+}
+
+func layoutOf(hugo bool) layout {
+	if hugo {
+		// Post bodies link to each other by the permalink: Hugo's must
+		// give the same addresses for the links to hold.
+		return layout{config: "hugo.toml", configText: "[permalinks]\nposts = \"/blog/:slugorfilename\"\n", about: "content/about.md", posts: "content/posts"}
+	}
+	return layout{config: "grail.toml", configText: "permalink = \"/blog/:slug\"\n", about: "pages/about.md", posts: "posts"}
+}
+
 // generate writes the site and returns the bytes written.
-func generate(dir string, n int, seed uint64) (int64, error) {
+func generate(dir string, n int, seed uint64, l layout) (int64, error) {
 	if err := ensureEmpty(dir); err != nil {
 		return 0, err
 	}
 	posts := plan(n, seed)
+	for i := range posts {
+		posts[i].file = l.posts + strings.TrimPrefix(posts[i].file, "posts")
+	}
 	links := publishedLinks(posts)
-	if err := makeDirs(dir, posts); err != nil {
+	if err := makeDirs(dir, posts, path.Dir(l.about)); err != nil {
 		return 0, err
 	}
 	var size atomic.Int64
@@ -56,10 +77,10 @@ func generate(dir string, n int, seed uint64) (int64, error) {
 		size.Add(int64(len(content)))
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(content), 0o644)
 	}
-	if err := add("grail.toml", siteConfig(n)); err != nil {
+	if err := add(l.config, siteConfig(n)+l.configText); err != nil {
 		return 0, err
 	}
-	if err := add("pages/about.md", aboutPage(seed)); err != nil {
+	if err := add(l.about, aboutPage(seed)); err != nil {
 		return 0, err
 	}
 	err := forEachParallel(n, func(i int) error {
@@ -82,8 +103,8 @@ func ensureEmpty(dir string) error {
 	return nil
 }
 
-func makeDirs(dir string, posts []post) error {
-	made := map[string]bool{"pages": true}
+func makeDirs(dir string, posts []post, pages string) error {
+	made := map[string]bool{pages: true}
 	for _, p := range posts {
 		made[filepath.Dir(p.file)] = true
 	}
@@ -140,10 +161,10 @@ func renderPost(p *post, seed uint64, i int, links []string) string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// siteConfig sets the permalink explicitly because post bodies link to
-// each other by it.
+// siteConfig is the settings both layouts share; each adds its permalink
+// explicitly because post bodies link to each other by it.
 func siteConfig(n int) string {
-	return fmt.Sprintf("title = \"Generated corpus (%d posts)\"\ntimeZone = \"Europe/Berlin\"\npermalink = \"/blog/:slug\"\n", n)
+	return fmt.Sprintf("title = \"Generated corpus (%d posts)\"\ntimeZone = \"Europe/Berlin\"\n", n)
 }
 
 func aboutPage(seed uint64) string {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
+	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/web"
 )
 
@@ -28,10 +30,12 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 	}
 	defer closeStore()
 	warnTrackedSecrets(ctx, location, stdio.Err)
-	if _, err := st.Config(ctx); err != nil {
+	cfg, err := st.Config(ctx)
+	if err != nil {
 		fmt.Fprintln(stdio.Out, err)
 		return errSilent
 	}
+	printConfigProblems(cfg, stdio)
 	loader := site.NewLoader(st, nil, nil)
 	loader.ReadOnly = true
 	if _, err := loader.Reload(ctx); err != nil {
@@ -57,9 +61,12 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 			failing++
 		}
 	}
+	if err := printInventory(ctx, st, stdio); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdio.Err, "%s, %s, %s, %s\n", count(len(s.Posts), "post"), count(len(s.Pages), "page"),
 		count(failing, "problem"), count(len(found)-failing, "warning"))
-	if failing > 0 {
+	if failing > 0 || len(cfg.Problems) > 0 {
 		return errSilent
 	}
 	return nil
@@ -80,6 +87,36 @@ func bodyWarnings(ctx context.Context, loader *site.Loader, s *site.Site) ([]con
 		found = append(found, md.Findings(d.Key, d.BodyLine, body, s.Config.BaseURL)...)
 	}
 	return found, nil
+}
+
+// printConfigProblems names what the site's Hugo configuration says that
+// grail could not use: the site is served without it.
+func printConfigProblems(cfg config.Config, stdio Stdio) {
+	for _, p := range cfg.Problems {
+		fmt.Fprintf(stdio.Out, "%v (setting ignored)\n", p)
+	}
+}
+
+// printInventory says, for every file of the site that grail neither
+// reads nor serves, why not, and counts what it does with the rest: with
+// the problems above, every file is accounted for.
+func printInventory(ctx context.Context, st *store.Store, stdio Stdio) error {
+	inv, err := st.TakeInventory(ctx)
+	if err != nil {
+		return err
+	}
+	unused := 0
+	for _, u := range inv.Unused {
+		if u.Files > 1 {
+			fmt.Fprintf(stdio.Out, "%s: %s (%s not used)\n", u.Key, u.Reason, count(u.Files, "file"))
+		} else {
+			fmt.Fprintf(stdio.Out, "%s: %s (not used)\n", u.Key, u.Reason)
+		}
+		unused += u.Files
+	}
+	fmt.Fprintf(stdio.Err, "%s read, %s served as files, %s, %s not used\n",
+		count(inv.Sources, "source"), count(inv.Published, "file"), count(inv.Settings, "settings file"), count(unused, "file"))
+	return nil
 }
 
 // count is "1 post", "2 posts".

@@ -43,6 +43,20 @@ type Config struct {
 	// Proxies is TrustedProxies parsed.
 	Proxies []netip.Prefix `toml:"-"`
 
+	// URLStyle is the shape of the site's addresses: "hugo" (the default
+	// for a Hugo site) or "grail".
+	URLStyle string `toml:"urlStyle"`
+
+	// Markup is how Markdown is rendered; a Hugo site sets it in its
+	// markup.goldmark settings.
+	Markup Markup `toml:"-"`
+	// Hugo holds what a Hugo site's configuration says beyond grail's own
+	// settings; nil for a grail site.
+	Hugo *Hugo `toml:"-"`
+	// Problems are what grail could not use in a Hugo site's
+	// configuration: the site is served without it (see HugoFile).
+	Problems []error `toml:"-"`
+
 	// Location is TimeZone resolved; every date is shown and read in it.
 	Location *time.Location `toml:"-"`
 }
@@ -63,8 +77,12 @@ func Default() Config {
 }
 
 // Parse reads grail.toml over the defaults. Errors name the line and the key.
-func Parse(data []byte) (Config, error) {
-	c := Default()
+func Parse(data []byte) (Config, error) { return ParseOver(Default(), data) }
+
+// ParseOver reads grail.toml over base: a Hugo site's settings, which
+// grail.toml adds to and overrides key by key.
+func ParseOver(base Config, data []byte) (Config, error) {
+	c := base
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
 		return c, decodeError(FileName, err)
@@ -176,6 +194,9 @@ func (c *Config) normalize() error {
 	if err := checkPermalink(c.Permalink); err != nil {
 		return err
 	}
+	if err := checkURLStyle(c.URLStyle); err != nil {
+		return err
+	}
 	if c.CacheMaxAge < 0 {
 		return badSetting("cacheMaxAge", "cacheMaxAge must not be negative")
 	}
@@ -263,66 +284,3 @@ func (d *Duration) UnmarshalTOML(v any) error {
 
 // Std returns d as a time.Duration.
 func (d Duration) Std() time.Duration { return time.Duration(d) }
-
-// hugoSettings are the settings of a Hugo site's hugo.toml that mean the
-// same thing to grail. Everything else in that file is Hugo's business.
-type hugoSettings struct {
-	Title        string `toml:"title"`
-	BaseURL      string `toml:"baseURL"`
-	LanguageCode string `toml:"languageCode"`
-	TimeZone     string `toml:"timeZone"`
-	Paginate     int    `toml:"paginate"` // before Hugo 0.128
-	Params       struct {
-		Description string `toml:"description"`
-		Author      any    `toml:"author"` // a name, or a table with one
-	} `toml:"params"`
-	Pagination struct {
-		PagerSize int `toml:"pagerSize"`
-	} `toml:"pagination"`
-}
-
-// ParseHugo reads the settings grail shares with a Hugo site's config
-// file; name is that file's, for errors.
-func ParseHugo(name string, data []byte) (Config, error) {
-	c := Default()
-	var h hugoSettings
-	if _, err := toml.Decode(string(data), &h); err != nil {
-		return c, decodeError(name, err)
-	}
-	if h.Title != "" {
-		c.Title = h.Title
-	}
-	// Hugo sites often say "/" or a localhost URL for development: only
-	// a real address is worth keeping, and anything else must not stop
-	// the site from loading.
-	if absoluteHTTP(h.BaseURL) {
-		c.BaseURL = h.BaseURL
-	}
-	if h.LanguageCode != "" {
-		c.Language = h.LanguageCode
-	}
-	if h.TimeZone != "" {
-		c.TimeZone = h.TimeZone
-	}
-	if h.Paginate > 0 {
-		c.PerPage = h.Paginate
-	}
-	if h.Pagination.PagerSize > 0 {
-		c.PerPage = h.Pagination.PagerSize
-	}
-	c.Description = h.Params.Description
-	c.Author = hugoAuthor(h.Params.Author)
-	return c, located(name, data, c.normalize())
-}
-
-func hugoAuthor(v any) string {
-	switch a := v.(type) {
-	case string:
-		return a
-	case map[string]any:
-		if n, ok := a["name"].(string); ok {
-			return n
-		}
-	}
-	return ""
-}

@@ -172,8 +172,14 @@ func TestParseHugo(t *testing.T) {
 	want.Language = "en-gb"
 	want.TimeZone = "America/New_York"
 	want.PerPage = 7
+	want.HomePosts = 7
 	want.Description = "Moved from Hugo"
 	want.Author = "Grace"
+	want.Markup = Markup{Unsafe: true, Typographer: true}
+	if c.Hugo == nil || !reflect.DeepEqual(c.Hugo.MainSections, []string{"posts"}) || c.Hugo.Taxonomies["tag"] != "tags" {
+		t.Fatalf("Hugo settings %+v, want mainSections [posts] and the default taxonomies", c.Hugo)
+	}
+	want.Hugo = c.Hugo
 	got, loc := comparable(c)
 	wantC, _ := comparable(want)
 	if !reflect.DeepEqual(got, wantC) || loc != "America/New_York" {

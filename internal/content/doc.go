@@ -15,6 +15,10 @@ type Kind uint8
 const (
 	KindPost Kind = iota
 	KindPage
+	// KindEntry is a file of a Hugo site's section, which Hugo publishes
+	// whether or not it has a date: Parse makes it a post when it has
+	// one, and else a page (at its section's address all the same).
+	KindEntry
 )
 
 func (k Kind) String() string {
@@ -39,6 +43,14 @@ type Doc struct {
 	// PublishDate, when set and in the future, hides the post until then.
 	PublishDate time.Time `json:"publishDate,omitzero"`
 	Draft       bool      `json:"draft,omitempty"`
+	// ExpiryDate, when set and past, hides the doc again (Hugo's expiryDate).
+	ExpiryDate time.Time `json:"expiryDate,omitzero"`
+	// Unpublished docs have no page of their own: Hugo's headless, or
+	// _build.render = never.
+	Unpublished bool `json:"unpublished,omitempty"`
+	// URL is the address the front matter's url gives, which a Hugo site
+	// serves the doc at whatever its permalinks say.
+	URL string `json:"url,omitempty"`
 	// Categories are paths of slugs such as "programming/qmk"; CategoryNames
 	// holds the same paths as the author wrote them ("Programming/QMK").
 	Categories    []string `json:"categories,omitempty"`
@@ -48,6 +60,10 @@ type Doc struct {
 	Summary     string   `json:"summary,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Aliases     []string `json:"aliases,omitempty"`
+	// Terms are the front matter's other lists of text, by key in lower
+	// case: the terms of a Hugo site's own taxonomies (series: [Intro])
+	// are among them.
+	Terms map[string][]string `json:"terms,omitempty"`
 
 	// Lead is the Markdown shown where the post is listed: the part before
 	// <!--more-->, or else the first paragraph. Like Body, it is nil when
@@ -88,7 +104,12 @@ func (d *Doc) Updated() time.Time {
 
 // Visible reports whether readers may see the doc at instant now.
 func (d *Doc) Visible(now time.Time) bool {
-	return !d.Draft && !d.Published().After(now)
+	return !d.Draft && !d.Unpublished && !d.Published().After(now) && !d.Expired(now)
+}
+
+// Expired reports whether the doc's expiry date has come at instant now.
+func (d *Doc) Expired(now time.Time) bool {
+	return !d.ExpiryDate.IsZero() && !d.ExpiryDate.After(now)
 }
 
 // Problem is something wrong with a source file, precise enough for the

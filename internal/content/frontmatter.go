@@ -77,7 +77,7 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 	if !p.fields(d) {
 		return nil
 	}
-	if kind == KindPost {
+	if d.Kind == KindPost {
 		d.Lead, d.HasMore = lead(body)
 	}
 	return d
@@ -98,8 +98,8 @@ func (p *fmParser) fields(d *Doc) bool {
 		}
 		d.Title = d.Slug
 	}
-	ok := p.dates(d)
 	d.Draft = p.draft()
+	ok := p.dates(d)
 	d.Summary = p.str("summary")
 	d.Description = p.str("description")
 	if d.Summary == "" {
@@ -108,7 +108,8 @@ func (p *fmParser) fields(d *Doc) bool {
 	d.Tags = dedupe(p.list("tags"))
 	p.categories(d)
 	p.aliases(d)
-	return ok
+	p.terms(d)
+	return p.hugoFields(d) && ok
 }
 
 // slug sets d.Slug from the front matter or the file name. It reports
@@ -144,7 +145,15 @@ func (p *fmParser) dates(d *Doc) bool {
 			d.Date = t
 		}
 	}
-	if d.Date.IsZero() && d.Kind == KindPost {
+	if d.Kind == KindEntry { // a dated entry is a post, an undated one a page
+		d.Kind = KindPost
+		if d.Date.IsZero() && !d.Draft {
+			d.Kind = KindPage
+		}
+	}
+	// Hugo accepts a draft without a date: it is not shown, so no date
+	// is needed yet.
+	if d.Date.IsZero() && d.Kind == KindPost && !d.Draft {
 		p.skip(p.fm.line("date"), p.fm.name("date"), "missing; a post needs the date it was published")
 		return false
 	}
@@ -195,6 +204,34 @@ func (p *fmParser) aliases(d *Doc) {
 			d.Aliases = append(d.Aliases, a)
 		}
 	}
+}
+
+// listFields are the lists of text the front matter gives a meaning of
+// their own; terms leaves them out.
+var listFields = map[string]bool{"tags": true, "categories": true, "aliases": true, "keywords": true, "outputs": true, "resources": true}
+
+// terms keeps the front matter's other lists of text, only of text, as
+// the terms of taxonomies a Hugo site may declare.
+func (p *fmParser) terms(d *Doc) {
+	for key, v := range p.fm.values {
+		l, ok := v.([]any)
+		if !ok || len(l) == 0 || listFields[key] || !allText(l) {
+			continue
+		}
+		if d.Terms == nil {
+			d.Terms = map[string][]string{}
+		}
+		d.Terms[key] = dedupe(p.list(key))
+	}
+}
+
+func allText(l []any) bool {
+	for _, e := range l {
+		if _, ok := e.(string); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func isBlank(v any) bool {
@@ -264,6 +301,8 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 		}
 		line, name := p.fm.line(key), p.fm.name(key)
 		switch v := v.(type) {
+		case nil: // "date:" with nothing after it, which Hugo reads as no date
+			continue
 		case time.Time:
 			switch v.Location().String() {
 			case "datetime-local", "date-local": // TOML dates without an offset

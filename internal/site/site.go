@@ -44,6 +44,17 @@ type Site struct {
 	Years []*Year
 	// Problems found while loading and indexing, by file.
 	Problems []content.Problem
+	// SectionNames are a Hugo site's sections that hold posts, by name.
+	SectionNames []string
+	// MainSections are the sections whose posts are the site's main
+	// posts; MainPosts those posts, newest first. For a grail site,
+	// MainPosts is Posts.
+	MainSections []string
+	MainPosts    []*content.Doc
+	// TaxonomyNames are a Hugo site's own taxonomies (beside tags and
+	// categories), by plural name; TaxonomyTerms their terms, by name.
+	TaxonomyNames []string
+	TaxonomyTerms map[string][]*Tag
 
 	byPath     map[string]*content.Doc
 	postIndex  map[*content.Doc]int
@@ -53,6 +64,8 @@ type Site struct {
 	// reportedTag remembers tag spellings already reported as merged.
 	reportedTag map[string]bool
 	tagSlugs    map[string]string // while building: name → slug
+	sections    map[string][]*content.Doc
+	terms       map[string]map[string]*Tag // taxonomy → slug → term
 }
 
 // Category is a node of the category tree.
@@ -136,6 +149,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		}
 	}
 	slices.SortStableFunc(s.Posts, byNewest)
+	s.MainPosts = s.Posts
 	slices.SortStableFunc(s.Pages, func(a, b *content.Doc) int { return strings.Compare(a.Title, b.Title) })
 	s.postIndex = make(map[*content.Doc]int, len(s.Posts))
 	s.byPath = make(map[string]*content.Doc, len(visible))
@@ -149,6 +163,9 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 	for _, p := range s.Pages {
 		s.byPath[s.URL(p)] = p
 	}
+	s.indexSections()
+	s.indexTerms()
+	s.indexHugoAddresses(visible)
 	s.indexAliases(visible)
 	sortTree(s.Categories)
 	sort.Slice(s.Tags, func(i, j int) bool { return strings.ToLower(s.Tags[i].Name) < strings.ToLower(s.Tags[j].Name) })
@@ -178,8 +195,11 @@ func (s *Site) pickVisible(docs []*content.Doc, now time.Time) []*content.Doc {
 	owner := make(map[string]*content.Doc, len(docs))
 	var out []*content.Doc
 	for _, d := range sorted {
-		if d.Draft {
+		if d.Draft || d.Unpublished || d.Expired(now) {
 			continue
+		}
+		if exp := d.ExpiryDate; !exp.IsZero() && (s.NextChange.IsZero() || exp.Before(s.NextChange)) {
+			s.NextChange = exp // the doc leaves the site then
 		}
 		if pub := d.Published(); pub.After(now) {
 			if s.NextChange.IsZero() || pub.Before(s.NextChange) {
@@ -234,19 +254,11 @@ func (s *Site) indexCategories(p *content.Doc) {
 	}
 }
 
-// TagSlug is the address segment of a tag. The signs that tell languages
-// apart are spelt out, so that C, C++ and C# do not share one page.
-func TagSlug(name string) string {
-	return content.Slugify(tagSigns.Replace(name))
-}
-
-var tagSigns = strings.NewReplacer("+", " plus ", "#", " sharp ")
-
 func (s *Site) indexTags(p *content.Doc) {
 	for _, name := range p.Tags {
 		slug, ok := s.tagSlugs[name]
 		if !ok { // Slugify is slow next to a map; a site has few distinct tags
-			slug = TagSlug(name)
+			slug = s.URLs.TagSlug(name)
 			s.tagSlugs[name] = slug
 		}
 		if slug == "" {

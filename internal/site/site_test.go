@@ -518,7 +518,7 @@ func TestTagSlugsKeepLanguagesApart(t *testing.T) {
 	for _, tt := range []struct{ name, slug string }{
 		{"C", "c"}, {"C++", "c-plus-plus"}, {"C#", "c-sharp"}, {"F#", "f-sharp"}, {"Go", "go"}, {"node.js", "node.js"},
 	} {
-		if got := TagSlug(tt.name); got != tt.slug {
+		if got := urls.New(config.Default()).TagSlug(tt.name); got != tt.slug {
 			t.Errorf("TagSlug(%q) = %q, want %q", tt.name, got, tt.slug)
 		}
 	}

@@ -25,7 +25,7 @@ func (s *Site) AllURLs() []urls.Entry {
 			mod = time.Time{}
 		}
 	}
-	addList(urls.Route{Kind: urls.Home}, len(s.Posts), s.Config.HomePosts, s.Updated())
+	addList(urls.Route{Kind: urls.Home}, len(s.MainPosts), s.Config.HomePosts, s.Updated())
 	for _, d := range append(s.Posts[:len(s.Posts):len(s.Posts)], s.Pages...) {
 		out = append(out, urls.Entry{Path: s.URL(d), Route: urls.Route{Kind: urls.Doc}, Modified: d.Updated()})
 	}
@@ -43,12 +43,32 @@ func (s *Site) AllURLs() []urls.Entry {
 		addList(list, len(t.Posts), s.Config.PerPage, time.Time{})
 		lists = append(lists, list)
 	}
+	for _, name := range s.SectionNames {
+		list := urls.Route{Kind: urls.Section, Name: name}
+		addList(list, len(s.sections[name]), s.Config.PerPage, time.Time{})
+		lists = append(lists, list)
+	}
+	for _, tax := range s.TaxonomyNames {
+		add(urls.Route{Kind: urls.Terms, Taxonomy: tax}, time.Time{})
+		for _, t := range s.TaxonomyTerms[tax] {
+			list := urls.Route{Kind: urls.Term, Taxonomy: tax, Name: t.Slug}
+			addList(list, len(t.Posts), s.Config.PerPage, time.Time{})
+			lists = append(lists, list)
+		}
+	}
 	for _, y := range s.Years {
 		add(urls.Route{Kind: urls.Year, Year: y.Year}, time.Time{})
 	}
-	for _, list := range append([]urls.Route{{Kind: urls.Home}}, lists...) {
+	feeds := append([]urls.Route{{Kind: urls.Home}}, lists...)
+	if urls.HugoStyle(s.Config) { // Hugo gives every taxonomy's index a feed
+		feeds = append(feeds, urls.Route{Kind: urls.Tags}, urls.Route{Kind: urls.Categories})
+		for _, tax := range s.TaxonomyNames {
+			feeds = append(feeds, urls.Route{Kind: urls.Terms, Taxonomy: tax})
+		}
+	}
+	for _, list := range feeds {
 		for _, f := range urls.Formats {
-			add(urls.Route{Kind: urls.Feed, Feed: f, Of: list.Kind, Name: list.Name}, time.Time{})
+			add(urls.Route{Kind: urls.Feed, Feed: f, Of: list.Kind, Name: list.Name, Taxonomy: list.Taxonomy}, time.Time{})
 		}
 	}
 	add(urls.Route{Kind: urls.Sitemap}, time.Time{})

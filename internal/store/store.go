@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/grailblog/grail/internal/config"
@@ -97,13 +98,29 @@ func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 	if err != nil {
 		return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
 	}
+	// Every folder of content/ is a section, as in Hugo, unless it is a
+	// page bundle (an index.md in it): that is a page.
 	for _, s := range sections {
-		switch s {
-		case "content/posts/", "content/post/", "content/blog/":
+		_, err := b.Stat(ctx, s+"index.md")
+		if errors.Is(err, ErrNotFound) {
 			l.PostDirs = append(l.PostDirs, s)
+		} else if err != nil {
+			return Layout{}, fmt.Errorf("site %s: %w", b.Describe(), err)
 		}
 	}
+	// New posts go to the first: the usual names for a blog's posts
+	// come before other sections.
+	slices.SortStableFunc(l.PostDirs, func(a, b string) int { return usualPostDir(a) - usualPostDir(b) })
 	return l, nil
+}
+
+// usualPostDir ranks the folders Hugo blogs usually keep posts in first.
+func usualPostDir(dir string) int {
+	switch dir {
+	case "content/posts/", "content/post/", "content/blog/":
+		return 0
+	}
+	return 1
 }
 
 // Layout returns where this site keeps things.
@@ -115,49 +132,98 @@ func (s *Store) Describe() string { return s.b.Describe() }
 // Close releases the store.
 func (s *Store) Close() error { return s.b.Close() }
 
-// Config reads grail.toml (or, in a Hugo site, the settings grail shares
-// with hugo.toml). A site without one gets the defaults.
+// Config reads the site's settings: grail.toml and, in a Hugo site, the
+// Hugo configuration under it (grail.toml adds to it). A site without
+// either gets the defaults. A Hugo configuration grail cannot read is
+// reported in Problems, not as an error: the site is still served.
 func (s *Store) Config(ctx context.Context) (config.Config, error) {
-	data, _, err := s.b.ReadAll(ctx, config.FileName)
-	if errors.Is(err, ErrNotFound) && s.layout.Hugo {
-		return s.hugoConfig(ctx)
+	base := config.Default()
+	if s.layout.Hugo {
+		files, err := s.hugoConfigFiles(ctx)
+		if err != nil {
+			return config.Config{}, err
+		}
+		base = config.ParseHugoFiles(files)
+		if err := s.readSectionTitles(ctx, base); err != nil {
+			return config.Config{}, err
+		}
 	}
+	data, _, err := s.b.ReadAll(ctx, config.FileName)
 	if errors.Is(err, ErrNotFound) {
-		return config.Default(), nil
+		return base, nil
 	}
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.Parse(data)
+	return config.ParseOver(base, data)
 }
 
-func (s *Store) hugoConfig(ctx context.Context) (config.Config, error) {
-	for _, name := range []string{"hugo.toml", "config.toml"} {
-		data, _, err := s.b.ReadAll(ctx, name)
+// readSectionTitles reads the title of each section's _index.md (a
+// branch bundle), which names the section's list.
+func (s *Store) readSectionTitles(ctx context.Context, cfg config.Config) error {
+	for _, dir := range s.layout.PostDirs {
+		key := dir + "_index.md"
+		data, _, err := s.b.ReadAll(ctx, key)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return config.Config{}, err
+			return err
 		}
-		return config.ParseHugo(name, data)
+		if d, _ := content.Parse(key, content.KindPage, data, cfg.Location); d != nil {
+			cfg.Hugo.SectionTitles[strings.TrimSuffix(strings.TrimPrefix(dir, s.layout.PageDir), "/")] = d.Title
+		}
 	}
-	return config.Default(), nil
+	return nil
+}
+
+// hugoConfigFiles reads a Hugo site's configuration: the files of
+// config/_default/, then the first root file Hugo would read.
+func (s *Store) hugoConfigFiles(ctx context.Context) ([]config.HugoFile, error) {
+	var files []config.HugoFile
+	var keys []string
+	err := s.b.List(ctx, config.HugoConfigDir, func(o ObjectInfo) error {
+		if ext := path.Ext(o.Key); !strings.Contains(strings.TrimPrefix(o.Key, config.HugoConfigDir), "/") && (ext == ".toml" || ext == ".yaml" || ext == ".yml" || ext == ".json") {
+			keys = append(keys, o.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range config.HugoConfigNames {
+		if _, err := s.b.Stat(ctx, name); err == nil {
+			keys = append(keys, name)
+			break
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	for _, k := range keys {
+		data, _, err := s.b.ReadAll(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, config.HugoFile{Name: k, Data: data})
+	}
+	return files, nil
 }
 
 // Sources lists every post and page source (Markdown files).
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 	var out []Source
 	for _, dir := range s.layout.PostDirs {
+		var found []Source
 		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
 			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
-				out = append(out, Source{o, content.KindPost})
+				found = append(found, Source{o, s.sectionKind()})
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, dropBundleResources(found)...)
 	}
 	err := s.b.List(ctx, s.layout.PageDir, func(o ObjectInfo) error {
 		if s.isPage(o.Key) {
@@ -166,6 +232,48 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 		return nil
 	})
 	return out, err
+}
+
+// sectionKind is the kind of the Markdown files of the post folders: a
+// Hugo site publishes them with or without a date.
+func (s *Store) sectionKind() content.Kind {
+	if s.layout.Hugo {
+		return content.KindEntry
+	}
+	return content.KindPost
+}
+
+// dropBundleResources leaves out the Markdown files inside a page bundle
+// other than its index.md: Hugo reads them as the bundle's resources,
+// not as pages of their own.
+func dropBundleResources(sources []Source) []Source {
+	bundles := map[string]bool{}
+	for _, s := range sources {
+		if path.Base(s.Key) == "index.md" {
+			bundles[path.Dir(s.Key)] = true
+		}
+	}
+	out := sources[:0]
+	for _, s := range sources {
+		if !inBundle(path.Dir(s.Key), path.Base(s.Key) == "index.md", bundles) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// inBundle: a file in folder dir lies inside one of bundles (an index.md
+// is inside only the bundles above its own).
+func inBundle(dir string, isIndex bool, bundles map[string]bool) bool {
+	if isIndex {
+		dir = path.Dir(dir)
+	}
+	for ; dir != "." && dir != "/" && dir != ""; dir = path.Dir(dir) {
+		if bundles[dir] {
+			return true
+		}
+	}
+	return false
 }
 
 // isPage: a Markdown file at the top of the page folder, or the index.md
@@ -216,6 +324,21 @@ func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
 	return s.b.Open(ctx, s.layout.Static+name)
+}
+
+// OpenContentFile opens a file of a Hugo site's content/ folder that is
+// not a page (an image in content/posts/images/, a keybase.txt): Hugo
+// publishes such files at their path. name is the URL path without its
+// leading slash.
+func (s *Store) OpenContentFile(ctx context.Context, name string) (File, error) {
+	if !s.layout.Hugo || isMarkdown(name) || isHTMLPage(name) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	return s.b.Open(ctx, s.layout.PageDir+name)
+}
+
+func isHTMLPage(key string) bool {
+	return strings.HasSuffix(key, ".html") || strings.HasSuffix(key, ".htm")
 }
 
 // OpenBundleFile opens a file that sits beside a bundle's index.md.
@@ -270,11 +393,12 @@ func (s *Store) WriteIndex(ctx context.Context, data []byte, prev string) (Objec
 	return s.b.Write(ctx, indexKey, data, o)
 }
 
-// KindOf tells whether key is a post or a page of this site.
+// KindOf tells whether key is a post or a page of this site (in a Hugo
+// site's sections, an entry: a post if it has a date).
 func (s *Store) KindOf(key string) (content.Kind, bool) {
 	for _, d := range s.layout.PostDirs {
-		if strings.HasPrefix(key, d) && isMarkdown(key) {
-			return content.KindPost, true
+		if strings.HasPrefix(key, d) && isMarkdown(key) && path.Base(key) != "_index.md" {
+			return s.sectionKind(), true
 		}
 	}
 	if s.isPage(key) {

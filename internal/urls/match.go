@@ -29,6 +29,15 @@ const (
 	Media // an upload; Name is its key under media/
 	Admin // the writer's pages
 	Jobs  // long-running work
+	// Section is the list of one section of a Hugo site (/posts/); Name
+	// is its folder under content/, Page.
+	Section
+	// Terms is the index of a Hugo site's own taxonomy (/series/);
+	// Taxonomy is its plural name.
+	Terms
+	// Term is one term's posts (/series/intro/); Taxonomy, Name (the
+	// term's slug), Page.
+	Term
 )
 
 // Route is a matched address: its kind and its parameters.
@@ -38,7 +47,10 @@ type Route struct {
 	Page int    // Home, Category, Tag: page of the list, from 1
 	Year int    // Year
 	Feed Format // Feed
-	Of   Kind   // Feed: the list it follows (Home, Category or Tag)
+	Of   Kind   // Feed: the list it follows (Home, Category, Tag, Section or Term)
+	// Taxonomy is the plural name of a Hugo site's taxonomy: Terms, Term,
+	// and the feed of a Term.
+	Taxonomy string
 }
 
 // Match tells what path is. It declares only the shape of the address:
@@ -74,6 +86,9 @@ func (m *Map) Match(path string) Route {
 	if r, ok := m.matchList(bare); ok {
 		return r
 	}
+	if r, ok := m.matchTaxonomyIndex(bare); ok {
+		return r
+	}
 	if rest, ok := strings.CutPrefix(bare, m.year); ok {
 		if y, ok := number(rest); ok {
 			return Route{Kind: Year, Year: y}
@@ -91,8 +106,25 @@ func (m *Map) matchFeed(path string) (Route, bool) {
 			continue
 		}
 		if list, ok := m.matchList(path[:i]); ok {
-			return Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name}, true
+			return Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name, Taxonomy: list.Taxonomy}, true
 		}
+		if index, ok := m.matchTaxonomyIndex(path[:i]); ok && m.hugo != nil {
+			return Route{Kind: Feed, Feed: f, Of: index.Kind, Taxonomy: index.Taxonomy}, true
+		}
+	}
+	return Route{}, false
+}
+
+// matchTaxonomyIndex recognises the index of tags, of categories or of a
+// Hugo site's own taxonomy, written without a trailing slash: in Hugo's
+// style each has a feed of its posts.
+func (m *Map) matchTaxonomyIndex(path string) (Route, bool) {
+	switch r := m.fixed[path]; {
+	case r.Kind == Tags || r.Kind == Categories:
+		return r, true
+	}
+	if tax := strings.TrimPrefix(path, "/"); m.taxonomies[tax] {
+		return Route{Kind: Terms, Taxonomy: tax}, true
 	}
 	return Route{}, false
 }
@@ -127,6 +159,12 @@ func (m *Map) matchList(path string) (Route, bool) {
 	}
 	if rest, ok := strings.CutPrefix(path, m.tag); ok && rest != "" && !strings.Contains(rest, "/") {
 		return Route{Kind: Tag, Name: rest, Page: 1}, true
+	}
+	if name := strings.TrimPrefix(path, "/"); m.sections[name] {
+		return Route{Kind: Section, Name: name, Page: 1}, true
+	}
+	if tax, term, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/"); ok && m.taxonomies[tax] && term != "" && !strings.Contains(term, "/") {
+		return Route{Kind: Term, Taxonomy: tax, Name: term, Page: 1}, true
 	}
 	return Route{}, false
 }

@@ -50,6 +50,9 @@ type style struct {
 	favicon    string
 	// reserved are names kept for grail's own use that serve nothing yet.
 	reserved []string
+	// slash ends the address of every list and index with "/", as
+	// Hugo's do.
+	slash bool
 }
 
 var grailStyle = style{
@@ -77,17 +80,54 @@ const (
 	JobsPrefix  = "/jobs"    // long-running work, and everything under it
 )
 
+// hugoStyle is the shape of a Hugo site's addresses: /tags/<t>/,
+// /categories/<c>/, /page/2/, an index.xml feed in every list's folder.
+var hugoStyle = style{
+	page:       "/:slug/",
+	pagination: "page/",
+	categories: "/categories",
+	category:   "/categories/",
+	tags:       "/tags",
+	tag:        "/tags/",
+	archive:    "/archive",
+	year:       "/archive/",
+	feeds:      map[Format]string{Atom: "feed.atom", RSS: "index.xml", JSONFeed: "feed.json"},
+	sitemap:    "/sitemap.xml",
+	robots:     "/robots.txt",
+	favicon:    "/favicon.ico",
+	reserved:   []string{"/feeds"},
+	slash:      true,
+}
+
 // Map is the address map of one configuration. It is immutable.
 type Map struct {
 	style
 	permalink string // the post pattern, "/blog/:slug"
-	loc       *time.Location
-	fixed     map[string]Route // addresses that are exactly one route
+	// hugo holds a Hugo site's permalinks by section, when the map has
+	// Hugo's style; a post's section is the first folder of its key.
+	hugo     *config.Hugo
+	sections map[string]bool // the sections that have a list of their own
+	// taxonomies are a Hugo site's own taxonomies beside tags and
+	// categories, by plural name: /series/, /series/<term>/.
+	taxonomies map[string]bool
+	// hugoTwin is the map of the same Hugo site in Hugo's style, when
+	// the site chose grail's: Hugo's addresses redirect to grail's.
+	hugoTwin *Map
+	loc      *time.Location
+	fixed    map[string]Route // addresses that are exactly one route
 }
 
 // New declares the addresses of a site with this configuration.
 func New(cfg config.Config) *Map {
 	m := &Map{style: grailStyle, permalink: cfg.Permalink, loc: cfg.Location}
+	if HugoStyle(cfg) {
+		m.style, m.hugo, m.permalink = hugoStyle, cfg.Hugo, hugoDefaultPermalink
+		m.taxonomies = OwnTaxonomies(cfg.Hugo)
+	} else if cfg.Hugo != nil {
+		hugoCfg := cfg
+		hugoCfg.URLStyle = config.StyleHugo
+		m.hugoTwin = New(hugoCfg)
+	}
 	if m.permalink == "" {
 		m.permalink = config.Default().Permalink
 	}
@@ -110,8 +150,17 @@ func New(cfg config.Config) *Map {
 	return m
 }
 
+// HugoStyle reports whether a site with cfg has Hugo's addresses: a Hugo
+// site, unless grail.toml chose grail's style.
+func HugoStyle(cfg config.Config) bool {
+	return cfg.Hugo != nil && cfg.URLStyle != config.StyleGrail
+}
+
 // Doc is the address of a post (the permalink pattern) or of a page.
 func (m *Map) Doc(d *content.Doc) string {
+	if m.hugo != nil {
+		return m.hugoDoc(d)
+	}
 	if d.Kind == content.KindPage {
 		return strings.Replace(m.page, ":slug", d.Slug, 1)
 	}
@@ -136,7 +185,7 @@ func (m *Map) post(d *content.Doc) string {
 func (m *Map) Home(n int) string { return m.URL(Route{Kind: Home, Page: n}) }
 
 // Categories is the index of every category.
-func (m *Map) Categories() string { return m.categories }
+func (m *Map) Categories() string { return m.list(m.categories) }
 
 // Category is page n of a category, by its slug path ("hardware/keyboards").
 func (m *Map) Category(path string, n int) string {
@@ -144,23 +193,32 @@ func (m *Map) Category(path string, n int) string {
 }
 
 // Tags is the index of every tag.
-func (m *Map) Tags() string { return m.tags }
+func (m *Map) Tags() string { return m.list(m.tags) }
 
 // Tag is page n of a tag, by its slug.
 func (m *Map) Tag(slug string, n int) string { return m.URL(Route{Kind: Tag, Name: slug, Page: n}) }
 
 // Archive is the index of every year.
-func (m *Map) Archive() string { return m.archive }
+func (m *Map) Archive() string { return m.list(m.archive) }
 
 // Year is the archive of one year.
-func (m *Map) Year(y int) string { return m.year + strconv.Itoa(y) }
+func (m *Map) Year(y int) string { return m.list(m.year + strconv.Itoa(y)) }
+
+// list is the address of a list or an index in the map's style: with a
+// trailing slash in Hugo's.
+func (m *Map) list(path string) string {
+	if m.slash {
+		return folder(path)
+	}
+	return path
+}
 
 // SiteFeed is the feed of every post in format f.
 func (m *Map) SiteFeed(f Format) string { return m.Feed(Route{Kind: Home}, f) }
 
 // Feed is the feed in format f of a list: the home page, a category or a tag.
 func (m *Map) Feed(list Route, f Format) string {
-	return m.URL(Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name})
+	return m.URL(Route{Kind: Feed, Feed: f, Of: list.Kind, Name: list.Name, Taxonomy: list.Taxonomy})
 }
 
 // Sitemap is the sitemap's address.
@@ -170,14 +228,16 @@ func (m *Map) Sitemap() string { return m.sitemap }
 // page is its page 1 (Page 0 means the same).
 func (m *Map) URL(r Route) string {
 	switch r.Kind {
-	case Home, Category, Tag:
-		first := m.listFirst(r.Kind, r.Name)
+	case Home, Category, Tag, Section, Term:
+		first := m.listFirst(r.Kind, r.Taxonomy, r.Name)
 		if r.Page <= 1 {
-			return first
+			return m.list(first)
 		}
-		return folder(first) + m.pagination + strconv.Itoa(r.Page)
+		return m.list(folder(first) + m.pagination + strconv.Itoa(r.Page))
 	case Feed:
-		return folder(m.listFirst(r.Of, r.Name)) + m.feeds[r.Feed]
+		return folder(m.listFirst(r.Of, r.Taxonomy, r.Name)) + m.feeds[r.Feed]
+	case Terms:
+		return m.list("/" + r.Taxonomy)
 	case Year:
 		return m.Year(r.Year)
 	case Asset:
@@ -185,11 +245,11 @@ func (m *Map) URL(r Route) string {
 	case Media:
 		return MediaPrefix + r.Name
 	case Categories:
-		return m.categories
+		return m.Categories()
 	case Tags:
-		return m.tags
+		return m.Tags()
 	case Archive:
-		return m.archive
+		return m.Archive()
 	case Sitemap:
 		return m.sitemap
 	case Robots:
@@ -207,12 +267,22 @@ func (m *Map) URL(r Route) string {
 }
 
 // listFirst is the first page of a list of posts.
-func (m *Map) listFirst(k Kind, name string) string {
+func (m *Map) listFirst(k Kind, taxonomy, name string) string {
 	switch k {
 	case Category:
 		return m.category + name
 	case Tag:
 		return m.tag + name
+	case Section:
+		return "/" + name
+	case Term:
+		return "/" + taxonomy + "/" + name
+	case Terms:
+		return "/" + taxonomy
+	case Tags:
+		return m.tags
+	case Categories:
+		return m.categories
 	}
 	return "/"
 }

@@ -29,11 +29,11 @@ type feed struct {
 // category's or tag's.
 func feedFor(v *view, r urls.Route) (feed, bool) {
 	st := v.site
-	list := urls.Route{Kind: r.Of, Name: r.Name}
+	list := urls.Route{Kind: r.Of, Name: r.Name, Taxonomy: r.Taxonomy}
 	f := feed{format: r.Feed, selfPath: st.URLs.URL(r), pagePath: st.URLs.URL(list), title: st.Config.Title}
 	switch r.Of {
 	case urls.Home:
-		f.posts = st.Posts
+		f.posts = st.MainPosts
 	case urls.Category:
 		c := st.Category(r.Name)
 		if c == nil {
@@ -48,6 +48,22 @@ func feedFor(v *view, r urls.Route) (feed, bool) {
 		}
 		f.title += ": #" + t.Name
 		f.posts = t.Posts
+	case urls.Tags, urls.Categories, urls.Terms:
+		f.posts = st.TaxonomyPosts(r.Of, r.Taxonomy)
+	case urls.Term:
+		t := st.Term(r.Taxonomy, r.Name)
+		if t == nil {
+			return feed{}, false
+		}
+		f.title += ": " + t.Name
+		f.posts = t.Posts
+	case urls.Section:
+		posts := st.Section(r.Name)
+		if posts == nil {
+			return feed{}, false
+		}
+		f.title += ": " + r.Name
+		f.posts = posts
 	default:
 		return feed{}, false
 	}
@@ -393,9 +409,9 @@ func (s *Server) renderSitemap(v *view, origin string) (*response, error) {
 
 func inSitemap(r urls.Route) bool {
 	switch r.Kind {
-	case urls.Doc, urls.Archive, urls.Categories, urls.Tags:
+	case urls.Doc, urls.Archive, urls.Categories, urls.Tags, urls.Terms:
 		return true
-	case urls.Home, urls.Category, urls.Tag:
+	case urls.Home, urls.Category, urls.Tag, urls.Section, urls.Term:
 		return r.Page <= 1
 	}
 	return false

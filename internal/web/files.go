@@ -67,7 +67,9 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f store.File)
 }
 
 // tryFile serves a file of a page bundle (/blog/qmk/layout.png sits
-// beside posts/qmk/index.md) or of a Hugo site's static/ folder. It
+// beside posts/qmk/index.md), of a Hugo site's static/ folder, or one
+// that a Hugo site keeps in a section folder (content/posts/images/x.png
+// at /posts/images/x.png). It
 // reports whether it answered the request: with the file, or with the
 // error of a store that could not tell whether the file is there.
 func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
@@ -89,6 +91,8 @@ func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 	}
 	return s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
 		return s.store.OpenStatic(ctx, p[1:])
+	}) || s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
+		return s.store.OpenContentFile(ctx, p[1:])
 	})
 }
 

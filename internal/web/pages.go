@@ -42,11 +42,11 @@ func (s *Server) page(v *view, name string, data any) (*response, error) {
 	return newResponse(http.StatusOK, htmlType, s.pageCacheControl(v.site), body, v.site.Built), nil
 }
 
-// renderHome shows the newest posts in full; a post the author split with
+// renderHome shows the newest posts (of a Hugo site's main sections) in full; a post the author split with
 // <!--more--> or gave a summary shows its lead and a "read more" link.
 func (s *Server) renderHome(ctx context.Context, v *view, n int) (*response, error) {
 	per := v.site.Config.HomePosts
-	posts, pg, ok := paginate(v.site.Posts, per, v.site.URLs, urls.Route{Kind: urls.Home, Page: n})
+	posts, pg, ok := paginate(v.site.MainPosts, per, v.site.URLs, urls.Route{Kind: urls.Home, Page: n})
 	if !ok {
 		return nil, errNotFound
 	}

@@ -369,6 +369,12 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 		return s.renderCategory(v, at.Name, at.Page)
 	case urls.Tag:
 		return s.renderTag(v, at.Name, at.Page)
+	case urls.Section:
+		return s.renderSection(v, at.Name, at.Page)
+	case urls.Terms:
+		return s.renderTerms(v, at.Taxonomy)
+	case urls.Term:
+		return s.renderTerm(v, at.Taxonomy, at.Name, at.Page)
 	case urls.Feed:
 		if f, ok := feedFor(v, at); ok {
 			return s.renderFeed(ctx, v, s.origin(r, st), f)
@@ -387,13 +393,17 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 }
 
 // routeOldAddress redirects a document's address spelt with or without
-// the trailing slash of its canonical form, and the old addresses its
-// author listed as aliases.
+// the trailing slash of its canonical form, the old addresses its
+// author listed as aliases, and Hugo's addresses of a Hugo site that
+// chose grail's URL style.
 func (s *Server) routeOldAddress(st *site.Site, path string) (*response, error) {
 	if d := st.ByPathOrTwin(path); d != nil {
 		return redirect(st.URL(d)), nil
 	}
 	if to := st.Alias(path); to != "" {
+		return redirect(to), nil
+	}
+	if to, ok := st.URLs.FromHugo(path); ok {
 		return redirect(to), nil
 	}
 	return nil, errNotFound

@@ -563,8 +563,11 @@ func TestDatesInSiteTimeZone(t *testing.T) {
 	}
 }
 
+// TestHugoSiteRoot: a Hugo site served with grail's URL style.
 func TestHugoSiteRoot(t *testing.T) {
 	files := testsite.Files(`
+-- grail.toml --
+urlStyle = "grail"
 -- hugo.toml --
 title = "Hugo Blog"
 baseURL = "https://hugo.example.org/"

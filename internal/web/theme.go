@@ -27,7 +27,7 @@ type Theme struct {
 }
 
 // pageTemplates are the pages a theme renders; each is executed with base.html.
-var pageTemplates = []string{"home", "post", "page", "list", "categories", "tags", "archive", "notfound", "error"}
+var pageTemplates = []string{"home", "post", "page", "list", "categories", "tags", "terms", "archive", "notfound", "error"}
 
 // LoadTheme merges a site's theme files over the built-in theme: a file
 // in overrides (keyed like "templates/post.html") replaces the built-in one.

@@ -57,7 +57,7 @@ func templateFuncs(v *view, t *Theme) template.FuncMap {
 	return template.FuncMap{
 		"url":       func(d *content.Doc) string { return v.site.URL(d) },
 		"caturl":    func(c *site.Category) string { return v.site.URLs.Category(c.Path, 1) },
-		"tagurl":    func(name string) string { return v.site.URLs.Tag(site.TagSlug(name), 1) },
+		"tagurl":    func(name string) string { return v.site.URLs.Tag(v.site.URLs.TagSlug(name), 1) },
 		"category":  func(path string) *site.Category { return v.site.Category(path) },
 		"lead":      func(d *content.Doc) (template.HTML, error) { return v.lead(d) },
 		"asset":     t.AssetURL,
@@ -161,6 +161,18 @@ type listData struct {
 	Children []*site.Category
 	Docs     []*content.Doc
 	Pager    pager
+}
+
+// termsData is the index of a Hugo site's own taxonomy.
+type termsData struct {
+	layout
+	Heading string
+	Terms   []termLink
+}
+
+type termLink struct {
+	Name, URL string
+	Count     int
 }
 
 type archiveData struct {

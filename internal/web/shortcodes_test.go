@@ -48,12 +48,12 @@ See [the plain post]({{< relref "plain.md" >}}) and {{< youtube abc123 >}}.
 `)
 	files["content/posts/bundle/diagram.png"] = "PNGDATA"
 	ts := newTestSite(t, files)
-	_, page := ts.get(t, "/blog/bundle")
+	_, page := ts.get(t, "/posts/bundle/")
 	for _, want := range []string{
-		`<aside class="note">A <strong>noted</strong> thing. <img src="/blog/bundle/diagram.png" alt=""></aside>`,
-		`<a href="/blog/plain">the plain post</a>`,
+		`<aside class="note">A <strong>noted</strong> thing. <img src="/posts/bundle/diagram.png" alt=""></aside>`,
+		`<a href="/posts/plain/">the plain post</a>`,
 		`<a href="https://www.youtube.com/watch?v=abc123">`,
-		`<img src="/blog/bundle/diagram.png" alt="The diagram"`,
+		`<img src="/posts/bundle/diagram.png" alt="The diagram"`,
 		`kept text`,
 		`<span class="sig">Ann feels Happy</span>`,
 		"/ Happy</p>",
@@ -63,7 +63,7 @@ See [the plain post]({{< relref "plain.md" >}}) and {{< youtube abc123 >}}.
 		}
 	}
 	_, home := ts.get(t, "/")
-	_, feed := ts.get(t, "/feed.atom")
+	_, feed := ts.get(t, "/index.xml")
 	for name, body := range map[string]string{"post": page, "home": home, "feed": feed} {
 		if strings.Contains(body, "{{&lt;") || strings.Contains(body, "{{<") || strings.Contains(body, "grailsc") {
 			t.Errorf("%s page shows a shortcode delimiter or placeholder", name)

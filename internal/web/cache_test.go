@@ -95,3 +95,27 @@ func TestFeedsCachedForKnownHostsOnly(t *testing.T) {
 		t.Error("an unknown host did not get the canonical host's feed")
 	}
 }
+
+// TestMissPages: the 404 page made once for every path without
+// suggestions names each path, escaped, and never its stand-in; a path
+// close to a slug, or contained in one, still gets suggestions.
+func TestMissPages(t *testing.T) {
+	ts := newTestSite(t, basicSite)
+	for _, p := range []string{"/zz-nothing-like-it", "/q/%3Cscript%3Ealert(1)%3C/script%3E", "/zz-nothing-like-it/again"} {
+		resp, body := ts.get(t, p)
+		if resp.StatusCode != 404 {
+			t.Fatalf("GET %s = %d", p, resp.StatusCode)
+		}
+		if strings.Contains(body, pathMark) || strings.Contains(body, "<script>") || strings.Contains(body, "Did you mean") {
+			t.Errorf("GET %s: the page shows the stand-in, a raw script or suggestions:\n%s", p, body)
+		}
+	}
+	if _, body := ts.get(t, "/q/%3Cscript%3Ealert(1)%3C/script%3E"); !strings.Contains(body, "&lt;/script&gt;") {
+		t.Errorf("the path is not shown escaped:\n%s", body)
+	}
+	for _, p := range []string{"/blog/frist", "/firs"} { // a typo; a part of the slug
+		if _, body := ts.get(t, p); !strings.Contains(body, `href="/blog/first"`) {
+			t.Errorf("GET %s suggests no /blog/first:\n%s", p, body)
+		}
+	}
+}

@@ -3,9 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"path"
-	"sort"
-	"strings"
 
 	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/errstatus"
@@ -33,43 +30,25 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *view) {
 // notFoundPage is the 404 page for the request's path, or nil if it
 // cannot be rendered.
 func (s *Server) notFoundPage(r *http.Request, v *view) *response {
-	data := notFoundData{layout: s.layout(v, r.URL.Path, "Page not found", "", "")}
-	data.Canonical = ""
-	data.Suggestions = suggest(v.site.Posts, r.URL.Path, 3)
-	data.Recent = v.site.Posts[:min(5, len(v.site.Posts))]
-	body, err := v.render("notfound", data)
+	render := func(urlPath string, suggestions []*content.Doc) ([]byte, error) {
+		data := notFoundData{layout: s.layout(v, urlPath, "Page not found", "", "")}
+		data.Canonical = ""
+		data.Suggestions = suggestions
+		data.Recent = v.site.Posts[:min(5, len(v.site.Posts))]
+		return v.render("notfound", data)
+	}
+	var body []byte
+	var err error
+	if suggestions := v.suggest(r.URL.Path, 3); len(suggestions) > 0 {
+		body, err = render(r.URL.Path, suggestions)
+	} else {
+		body, err = v.missPage(func() ([]byte, error) { return render(pathMark, nil) }, r.URL.Path)
+	}
 	if err != nil {
 		s.log.Error("render 404 page", "err", err)
 		return nil
 	}
 	return newResponse(http.StatusNotFound, htmlType, "public, max-age=60", body, zeroTime)
-}
-
-// suggest returns up to n posts whose slugs are within a few edits of the
-// last segment of the path asked for, closest first.
-func suggest(posts []*content.Doc, urlPath string, n int) []*content.Doc {
-	want := content.Slugify(strings.TrimSuffix(path.Base(urlPath), path.Ext(urlPath)))
-	if want == "" {
-		return nil
-	}
-	limit := max(2, len(want)/3)
-	type match struct {
-		d    *content.Doc
-		dist int
-	}
-	var found []match
-	for _, p := range posts {
-		d := editDistance(want, p.Slug, limit)
-		if d <= limit || (len(want) >= 4 && strings.Contains(p.Slug, want)) {
-			found = append(found, match{p, d})
-		}
-	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].dist < found[j].dist })
-	var out []*content.Doc
-	for _, m := range found[:min(n, len(found))] {
-		out = append(out, m.d)
-	}
-	return out
 }
 
 // editDistance is the Levenshtein distance of a and b, giving up (and

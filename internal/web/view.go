@@ -22,6 +22,7 @@ type view struct {
 	md        *content.Markdown
 	templates map[string]*template.Template
 	bodies    bodyRenderer // expands shortcodes in bodies and leads
+	missing   missing      // what makes a 404 cheap (missing.go)
 }
 
 func newView(gen cacheGen, s *site.Site, l *site.Loader, t *Theme, md *content.Markdown) (*view, error) {

@@ -32,6 +32,12 @@ type Hugo struct {
 	MainSections []string
 	// Params are the site's params, keys in lower case as Hugo reads them.
 	Params map[string]any
+	// Theme is the theme whose layouts the site uses beside its own (the
+	// first one when the setting lists several).
+	Theme string
+	// InlineShortcodes allows shortcodes defined in a page's body
+	// (enableInlineShortcodes).
+	InlineShortcodes bool
 	// SectionTitles are the titles the sections' _index.md files give,
 	// by section name.
 	SectionTitles map[string]string
@@ -245,6 +251,10 @@ func (c *Config) applyHugo(m map[string]any, where map[string]HugoFile) {
 		h.SummaryLength = n
 	}
 	h.UglyURLs, _ = m["uglyurls"].(bool)
+	h.InlineShortcodes, _ = m["enableinlineshortcodes"].(bool)
+	if themes := strings_(m["theme"]); len(themes) > 0 {
+		h.Theme = themes[0]
+	}
 	if p := table(m, "params"); len(p) > 0 {
 		h.Params = p
 		c.Description = str(p["description"])

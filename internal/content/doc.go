@@ -28,6 +28,15 @@ func (k Kind) String() string {
 	return "post"
 }
 
+// ListMode is where a doc is listed, as Hugo's _build.list says.
+type ListMode string
+
+const (
+	ListAlways ListMode = ""      // in every list and feed
+	ListLocal  ListMode = "local" // only in its section's list and feed
+	ListNever  ListMode = "never" // in no list or feed
+)
+
 // Doc is one post or page: its front matter, normalised, and its Markdown body.
 type Doc struct {
 	// Key is where the source lives in the store, e.g. "posts/2024/qmk.md".
@@ -48,6 +57,13 @@ type Doc struct {
 	// Unpublished docs have no page of their own: Hugo's headless, or
 	// _build.render = never.
 	Unpublished bool `json:"unpublished,omitempty"`
+	// List is where the doc is listed (Hugo's _build.list): everywhere,
+	// only in its section's list, or nowhere; its page is served all the
+	// same.
+	List ListMode `json:"list,omitempty"`
+	// Weight orders a Hugo site's lists before dates: lighter first, and
+	// 0 (no weight) after every weighted page.
+	Weight int `json:"weight,omitempty"`
 	// URL is the address the front matter's url gives, which a Hugo site
 	// serves the doc at whatever its permalinks say.
 	URL string `json:"url,omitempty"`

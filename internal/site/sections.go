@@ -17,9 +17,10 @@ func (s *Site) indexSections() {
 		return
 	}
 	s.sections = map[string][]*content.Doc{}
-	// Posts newest first, then a section's undated pages (Hugo lists
-	// those last), by title.
 	for _, p := range slices.Concat(s.Posts, s.Pages) {
+		if p.List == content.ListNever {
+			continue
+		}
 		sections := urls.SectionOf(p)
 		for end := 0; end < len(sections); {
 			next := strings.IndexByte(sections[end+1:], '/')
@@ -31,8 +32,11 @@ func (s *Site) indexSections() {
 			s.sections[sections[:end]] = append(s.sections[sections[:end]], p)
 		}
 	}
+	// In Hugo's order: by weight, then newest first (undated pages
+	// last), then by title.
 	names := make([]string, 0, len(s.sections))
-	for n := range s.sections {
+	for n, list := range s.sections {
+		slices.SortStableFunc(list, hugoOrder)
 		names = append(names, n)
 	}
 	slices.Sort(names)
@@ -40,7 +44,7 @@ func (s *Site) indexSections() {
 	s.URLs = s.URLs.WithSections(names)
 	s.MainSections = s.mainSections()
 	s.MainPosts = nil
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		if name, _, _ := strings.Cut(urls.SectionOf(p), "/"); slices.Contains(s.MainSections, name) {
 			s.MainPosts = append(s.MainPosts, p)
 		}
@@ -99,7 +103,7 @@ func (s *Site) indexTerms() {
 		s.TaxonomyNames = append(s.TaxonomyNames, tax)
 	}
 	slices.Sort(s.TaxonomyNames)
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		for tax, names := range p.Terms {
 			byslug, ok := s.terms[tax]
 			if !ok {
@@ -133,7 +137,7 @@ func (s *Site) Term(taxonomy, slug string) *Tag { return s.terms[taxonomy][slug]
 // (urls.Terms) — newest first: the feed of that taxonomy's index.
 func (s *Site) TaxonomyPosts(index urls.Kind, taxonomy string) []*content.Doc {
 	var out []*content.Doc
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		switch {
 		case index == urls.Tags && len(p.Tags) > 0,
 			index == urls.Categories && len(p.Categories) > 0,

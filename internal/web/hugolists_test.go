@@ -1,0 +1,162 @@
+package web
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/grailblog/grail/internal/testsite"
+)
+
+// hugoWeights is a Hugo site whose section orders its pages by weight
+// and keeps some out of lists.
+const hugoWeights = `
+-- hugo.toml --
+baseURL = "https://hugo.example.org/"
+title = "Weights"
+-- content/posts/a.md --
+---
+title: Alpha
+date: 2024-03-01
+tags: [go]
+---
+a
+-- content/posts/b.md --
+---
+title: Bravo
+date: 2024-01-01
+weight: 2
+---
+b
+-- content/posts/c.md --
+---
+title: Charlie
+date: 2024-02-01
+weight: 1
+---
+c
+-- content/posts/d.md --
+---
+title: Delta
+date: 2024-03-01
+---
+d
+-- content/posts/hidden.md --
+---
+title: Hidden
+date: 2024-04-01
+tags: [go]
+_build:
+  list: never
+---
+h
+-- content/posts/local.md --
+---
+title: Local
+date: 2024-05-01
+tags: [go]
+_build:
+  list: local
+---
+l
+`
+
+// itemTitleRE finds the titles of a feed's items.
+var itemTitleRE = regexp.MustCompile(`<item>\s*<title>([^<]*)</title>`)
+
+func feedTitles(feed string) []string {
+	var out []string
+	for _, m := range itemTitleRE.FindAllStringSubmatch(feed, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestHugoWeightAndBuildList: weight orders a section (lightest first,
+// unweighted last, then newest first, then by title); _build.list never
+// keeps a page out of every list and feed, local out of the site-wide
+// ones, and both pages are still served.
+func TestHugoWeightAndBuildList(t *testing.T) {
+	ts := newTestSite(t, testsite.Files(hugoWeights))
+	want := "Charlie Bravo Local Alpha Delta"
+	if _, feed := ts.get(t, "/posts/index.xml"); strings.Join(feedTitles(feed), " ") != want {
+		t.Errorf("section feed lists %v, want %s", feedTitles(feed), want)
+	}
+	_, list := ts.get(t, "/posts/")
+	if order := titlesIn(list, "Alpha", "Bravo", "Charlie", "Delta", "Local"); order != want {
+		t.Errorf("section list shows %q, want %q", order, want)
+	}
+	if strings.Contains(list, "Hidden") {
+		t.Error("a page with _build.list never is in its section's list")
+	}
+	for _, p := range []string{"/", "/index.xml", "/tags/go/"} {
+		_, body := ts.get(t, p)
+		if strings.Contains(body, "Hidden") || strings.Contains(body, "Local") {
+			t.Errorf("%s lists a page that _build.list keeps out", p)
+		}
+	}
+	for _, p := range []string{"/posts/hidden/", "/posts/local/"} {
+		if resp, body := ts.get(t, p); resp.StatusCode != 200 || !strings.Contains(body, "<h1") {
+			t.Errorf("%s: status %d, want its page", p, resp.StatusCode)
+		}
+	}
+}
+
+// titlesIn is the order in which names first appear in page.
+func titlesIn(page string, names ...string) string {
+	type at struct {
+		name string
+		i    int
+	}
+	var found []at
+	for _, n := range names {
+		if i := strings.Index(page, ">"+n+"<"); i >= 0 {
+			found = append(found, at{n, i})
+		}
+	}
+	for i := range found {
+		for j := i + 1; j < len(found); j++ {
+			if found[j].i < found[i].i {
+				found[i], found[j] = found[j], found[i]
+			}
+		}
+	}
+	out := make([]string, len(found))
+	for i, f := range found {
+		out[i] = f.name
+	}
+	return strings.Join(out, " ")
+}
+
+// TestHugoOrdersSectionsAsHugo compares the section's feed with the one
+// Hugo builds for the same site.
+func TestHugoOrdersSectionsAsHugo(t *testing.T) {
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		t.Skip("hugo is not on PATH (scripts/install-test-deps.sh installs it): cannot compare with Hugo's own build")
+	}
+	files := testsite.Files(hugoWeights)
+	src, out := t.TempDir(), t.TempDir()
+	testsite.WriteFiles(t, src, files)
+	cmd := exec.Command(hugo, "--source", src, "--destination", out, "--quiet")
+	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hugo: %v\n%s", err, b)
+	}
+	hugoFeed, err := os.ReadFile(filepath.Join(out, "posts", "index.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestSite(t, files)
+	_, feed := ts.get(t, "/posts/index.xml")
+	want := feedTitles(string(hugoFeed))
+	if len(want) != 5 {
+		t.Fatalf("Hugo's feed lists %v", want)
+	}
+	if got := feedTitles(feed); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("section feed lists %v, Hugo's %v", got, want)
+	}
+}

@@ -38,9 +38,6 @@ type Hugo struct {
 	// InlineShortcodes allows shortcodes defined in a page's body
 	// (enableInlineShortcodes).
 	InlineShortcodes bool
-	// SectionTitles are the titles the sections' _index.md files give,
-	// by section name.
-	SectionTitles map[string]string
 }
 
 // DefaultHugo is what Hugo assumes when its configuration says nothing.
@@ -50,7 +47,6 @@ func DefaultHugo() *Hugo {
 		Taxonomies:    map[string]string{"tag": "tags", "category": "categories"},
 		SummaryLength: 70,
 		Params:        map[string]any{},
-		SectionTitles: map[string]string{},
 	}
 }
 

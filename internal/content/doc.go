@@ -19,11 +19,18 @@ const (
 	// whether or not it has a date: Parse makes it a post when it has
 	// one, and else a page (at its section's address all the same).
 	KindEntry
+	// KindSection is a Hugo section's _index.md: its title names the
+	// section's list and its body is shown above it. It has no page of
+	// its own.
+	KindSection
 )
 
 func (k Kind) String() string {
-	if k == KindPage {
+	switch k {
+	case KindPage:
 		return "page"
+	case KindSection:
+		return "section"
 	}
 	return "post"
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -71,6 +72,49 @@ func (s *Site) mainSections() []string {
 		return nil
 	}
 	return []string{best}
+}
+
+// indexSectionDocs keeps the sections' _index.md files (not drafts) by
+// section name, and returns the other docs.
+func (s *Site) indexSectionDocs(docs []*content.Doc) []*content.Doc {
+	rest := make([]*content.Doc, 0, len(docs))
+	for _, d := range docs {
+		if d.Kind != content.KindSection {
+			rest = append(rest, d)
+			continue
+		}
+		if d.Draft {
+			continue
+		}
+		if s.sectionDocs == nil {
+			s.sectionDocs = map[string]*content.Doc{}
+		}
+		s.sectionDocs[urls.SectionOf(d)] = d
+	}
+	return rest
+}
+
+// SectionDoc is the _index.md of a section, or nil: its title names the
+// section and its body introduces the section's list.
+func (s *Site) SectionDoc(name string) *content.Doc { return s.sectionDocs[name] }
+
+// SectionDocs are the sections' _index.md files, by section name.
+func (s *Site) SectionDocs() []*content.Doc {
+	names := slices.Sorted(maps.Keys(s.sectionDocs))
+	out := make([]*content.Doc, len(names))
+	for i, n := range names {
+		out[i] = s.sectionDocs[n]
+	}
+	return out
+}
+
+// SectionTitle is a section's name as its _index.md gives it, or else
+// its folder's.
+func (s *Site) SectionTitle(name string) string {
+	if d := s.sectionDocs[name]; d != nil && d.Title != "" {
+		return d.Title
+	}
+	return name
 }
 
 // Section is the posts of a section, newest first; nil when the site has

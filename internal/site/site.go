@@ -57,6 +57,8 @@ type Site struct {
 	TaxonomyTerms map[string][]*Tag
 
 	byPath map[string]*content.Doc
+	// sectionDocs are a Hugo site's _index.md files, by section name.
+	sectionDocs map[string]*content.Doc
 	// listedPosts are the posts in site-wide lists (Posts less those
 	// whose _build.list is never or local), which postIndex indexes.
 	listedPosts []*content.Doc
@@ -143,6 +145,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		tagSlugs:    map[string]string{},
 		Categories:  &Category{},
 	}
+	docs = s.indexSectionDocs(docs)
 	visible := s.pickVisible(docs, now)
 	for _, d := range visible {
 		if d.Kind == content.KindPage {
@@ -379,7 +382,12 @@ func sortTree(c *Category) {
 
 // URL is the site-relative address of a doc: the permalink pattern for a
 // post, /<slug> for a page.
-func (s *Site) URL(d *content.Doc) string { return s.URLs.Doc(d) }
+func (s *Site) URL(d *content.Doc) string {
+	if d.Kind == content.KindSection { // an _index.md stands for its section's list
+		return s.URLs.URL(urls.Route{Kind: urls.Section, Name: urls.SectionOf(d)})
+	}
+	return s.URLs.Doc(d)
+}
 
 // ByPath finds the visible post or page at a site-relative address.
 func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }

@@ -108,12 +108,9 @@ func (s *Store) isSetting(key string) bool {
 	if !s.layout.Hugo {
 		return false
 	}
-	dir, file := path.Split(key)
+	dir, _ := path.Split(key)
 	if dir == config.HugoConfigDir {
 		return true
-	}
-	if file == "_index.md" && slices.Contains(s.layout.PostDirs, dir) {
-		return true // a section's title
 	}
 	return slices.Contains(config.HugoConfigNames, key)
 }
@@ -163,7 +160,7 @@ func (s *Store) whyUnusedContent(key string, bundles map[string]bool) string {
 	file := path.Base(key)
 	switch {
 	case file == "_index.md":
-		return "an _index.md: grail takes only a top-level section's title from it"
+		return "an _index.md outside the sections: grail's home page is its own"
 	case isMarkdown(key) && inBundle(path.Dir(key), false, bundles):
 		return fmt.Sprintf("a resource of the page bundle %s, not a page of its own (as in Hugo)", bundleOf(key, bundles))
 	case isMarkdown(key):

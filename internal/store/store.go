@@ -144,9 +144,6 @@ func (s *Store) Config(ctx context.Context) (config.Config, error) {
 			return config.Config{}, err
 		}
 		base = config.ParseHugoFiles(files)
-		if err := s.readSectionTitles(ctx, base); err != nil {
-			return config.Config{}, err
-		}
 	}
 	data, _, err := s.b.ReadAll(ctx, config.FileName)
 	if errors.Is(err, ErrNotFound) {
@@ -156,25 +153,6 @@ func (s *Store) Config(ctx context.Context) (config.Config, error) {
 		return config.Config{}, err
 	}
 	return config.ParseOver(base, data)
-}
-
-// readSectionTitles reads the title of each section's _index.md (a
-// branch bundle), which names the section's list.
-func (s *Store) readSectionTitles(ctx context.Context, cfg config.Config) error {
-	for _, dir := range s.layout.PostDirs {
-		key := dir + "_index.md"
-		data, _, err := s.b.ReadAll(ctx, key)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if d, _ := content.Parse(key, content.KindPage, data, cfg.Location); d != nil {
-			cfg.Hugo.SectionTitles[strings.TrimSuffix(strings.TrimPrefix(dir, s.layout.PageDir), "/")] = d.Title
-		}
-	}
-	return nil
 }
 
 // hugoConfigFiles reads a Hugo site's configuration: the files of
@@ -215,7 +193,12 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 	for _, dir := range s.layout.PostDirs {
 		var found []Source
 		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
-			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
+			switch {
+			case path.Base(o.Key) == "_index.md":
+				if s.layout.Hugo {
+					found = append(found, Source{o, content.KindSection})
+				}
+			case isMarkdown(o.Key):
 				found = append(found, Source{o, s.sectionKind()})
 			}
 			return nil

@@ -160,3 +160,63 @@ func TestHugoOrdersSectionsAsHugo(t *testing.T) {
 		t.Errorf("section feed lists %v, Hugo's %v", got, want)
 	}
 }
+
+// hugoSections is a Hugo site whose sections, nested ones too, say what
+// they are in their _index.md.
+const hugoSections = `
+-- hugo.toml --
+baseURL = "https://hugo.example.org/"
+title = "Sections"
+-- content/posts/_index.md --
+---
+title: Writing
+---
+Notes on **things**, oldest [first](a/).
+-- content/posts/a.md --
+---
+title: A
+date: 2024-01-01
+---
+a
+-- content/posts/2024/_index.md --
+---
+title: The Year 2024
+---
+Twenty-four.
+-- content/posts/2024/b.md --
+---
+title: B
+date: 2024-06-01
+---
+b
+`
+
+// TestHugoSectionIndexBodies: a section's _index.md names its list (and
+// its feed) and its body is shown above the list, nested sections too;
+// an edit shows after the site is read again.
+func TestHugoSectionIndexBodies(t *testing.T) {
+	ts := newTestSite(t, testsite.Files(hugoSections))
+	_, posts := ts.get(t, "/posts/")
+	for _, want := range []string{"<h1>Writing</h1>", `<div class="list-intro e-content"><p>Notes on <strong>things</strong>, oldest <a href="/posts/a/">first</a>.</p>`} {
+		if !strings.Contains(posts, want) {
+			t.Errorf("/posts/ lacks %s:\n%s", want, posts)
+		}
+	}
+	_, year := ts.get(t, "/posts/2024/")
+	if !strings.Contains(year, "<h1>The Year 2024</h1>") || !strings.Contains(year, "<p>Twenty-four.</p>") || strings.Contains(year, "things") {
+		t.Errorf("/posts/2024/ does not show its own _index.md:\n%s", year)
+	}
+	if _, feed := ts.get(t, "/posts/2024/index.xml"); !strings.Contains(feed, "The Year 2024") {
+		t.Errorf("the nested section's feed is not named by its _index.md:\n%s", feed)
+	}
+	if resp, _ := ts.get(t, "/posts/_index/"); resp.StatusCode != 404 {
+		t.Errorf("an _index.md has a page of its own: status %d", resp.StatusCode)
+	}
+	testsite.WriteFiles(t, ts.dir, map[string]string{"content/posts/2024/_index.md": "---\ntitle: Last Year\n---\nRevised.\n"})
+	if _, err := ts.loader.Reload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, year := ts.get(t, "/posts/2024/"); !strings.Contains(year, "<h1>Last Year</h1>") || !strings.Contains(year, "Revised.") {
+		t.Errorf("an edited _index.md is not shown after a reload:\n%s", year)
+	}
+}

@@ -379,7 +379,7 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 	case urls.Tag:
 		return s.renderTag(v, at.Name, at.Page)
 	case urls.Section:
-		return s.renderSection(v, at.Name, at.Page)
+		return s.renderSection(ctx, v, at.Name, at.Page)
 	case urls.Terms:
 		return s.renderTerms(v, at.Taxonomy)
 	case urls.Term:

@@ -232,7 +232,7 @@ func (r siteRefs) find(target string) *content.Doc {
 		want = append(want, refKey(path.Join(path.Dir(contentPath(r.from.Key)), target)))
 	}
 	var byName *content.Doc
-	for _, list := range [][]*content.Doc{r.site.Posts, r.site.Pages} {
+	for _, list := range [][]*content.Doc{r.site.Posts, r.site.Pages, r.site.SectionDocs()} {
 		for _, d := range list {
 			key := refKey(contentPath(d.Key))
 			for _, w := range want {
@@ -278,7 +278,7 @@ func BodyProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]conte
 	set, found := shortcode.New(files, shortcodeOptions(snap, cfg, md))
 	problems = append(problems, found...)
 	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
-	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
+	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages, snap.SectionDocs()} {
 		for _, d := range list {
 			body, err := l.Body(ctx, d)
 			if err != nil {

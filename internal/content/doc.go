@@ -95,6 +95,11 @@ type Doc struct {
 	// HasMore is true when the author split the post with <!--more-->.
 	HasMore bool `json:"hasMore,omitempty"`
 
+	// HTML is set for a Hugo site's content/*.html page: its body is
+	// HTML, shown as written (the pages' Content-Security-Policy still
+	// applies), not Markdown.
+	HTML bool `json:"html,omitempty"`
+
 	// Bundle is the store folder of a page bundle ("posts/qmk/" for
 	// posts/qmk/index.md): files beside index.md belong to the post.
 	Bundle string `json:"bundle,omitempty"`

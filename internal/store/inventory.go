@@ -155,7 +155,8 @@ func (s *Store) whyUnused(key string, bundles map[string]bool) string {
 }
 
 // whyUnusedContent: in a Hugo site's content/, Markdown that is not a
-// page, and HTML pages, are not served; other files are, at their path.
+// page is not served; other files are, at their path (HTML pages are
+// sources, and their problems the site's).
 func (s *Store) whyUnusedContent(key string, bundles map[string]bool) string {
 	file := path.Base(key)
 	switch {
@@ -165,8 +166,6 @@ func (s *Store) whyUnusedContent(key string, bundles map[string]bool) string {
 		return fmt.Sprintf("a resource of the page bundle %s, not a page of its own (as in Hugo)", bundleOf(key, bundles))
 	case isMarkdown(key):
 		return "not read: no section or page holds it"
-	case isHTMLPage(key):
-		return "an HTML content page: grail serves Markdown pages only"
 	}
 	return ""
 }

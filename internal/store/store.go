@@ -198,7 +198,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 				if s.layout.Hugo {
 					found = append(found, Source{o, content.KindSection})
 				}
-			case isMarkdown(o.Key):
+			case s.isContentFile(o.Key):
 				found = append(found, Source{o, s.sectionKind()})
 			}
 			return nil
@@ -263,7 +263,7 @@ func inBundle(dir string, isIndex bool, bundles map[string]bool) bool {
 // of a bundle folder there that is not a post section.
 func (s *Store) isPage(key string) bool {
 	rel := strings.TrimPrefix(key, s.layout.PageDir)
-	if !isMarkdown(rel) || path.Base(rel) == "_index.md" {
+	if !s.isContentFile(rel) || path.Base(rel) == "_index.md" {
 		return false
 	}
 	dir, file := path.Split(rel)
@@ -283,6 +283,12 @@ func (s *Store) isPage(key string) bool {
 
 func isMarkdown(key string) bool {
 	return strings.HasSuffix(key, ".md") || strings.HasSuffix(key, ".markdown")
+}
+
+// isContentFile: a file read as a post or page, Markdown or, in a Hugo
+// site, HTML with front matter.
+func (s *Store) isContentFile(key string) bool {
+	return isMarkdown(key) || s.layout.Hugo && content.IsHTMLKey(key)
 }
 
 // Read returns the bytes and version of an object.
@@ -314,14 +320,10 @@ func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
 // publishes such files at their path. name is the URL path without its
 // leading slash.
 func (s *Store) OpenContentFile(ctx context.Context, name string) (File, error) {
-	if !s.layout.Hugo || isMarkdown(name) || isHTMLPage(name) {
+	if !s.layout.Hugo || s.isContentFile(name) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
 	return s.b.Open(ctx, s.layout.PageDir+name)
-}
-
-func isHTMLPage(key string) bool {
-	return strings.HasSuffix(key, ".html") || strings.HasSuffix(key, ".htm")
 }
 
 // OpenBundleFile opens a file that sits beside a bundle's index.md.

@@ -220,3 +220,65 @@ func TestHugoSectionIndexBodies(t *testing.T) {
 		t.Errorf("an edited _index.md is not shown after a reload:\n%s", year)
 	}
 }
+
+// hugoHTMLPages is a Hugo site with HTML content files: a page and a
+// post with front matter, and a file without, which Hugo copies as is.
+const hugoHTMLPages = `
+-- hugo.toml --
+baseURL = "https://hugo.example.org/"
+title = "HTML"
+-- content/pg.html --
+---
+title: Handmade
+---
+<section class="hand"><p>Made <b>by hand</b> {{< param "title" >}}.</p></section>
+-- content/posts/fm.html --
+---
+title: Formatted
+date: 2024-01-01
+---
+<p>Kept <i>as written</i>.</p>
+-- content/posts/md.md --
+---
+title: Markdown
+date: 2024-02-01
+---
+md
+-- content/legacy.html --
+<p>old</p>
+`
+
+// TestHugoHTMLContentPages: an HTML content file with front matter is
+// published at Hugo's address, in the theme, its body kept as HTML.
+func TestHugoHTMLContentPages(t *testing.T) {
+	ts := newTestSite(t, testsite.Files(hugoHTMLPages))
+	resp, page := ts.get(t, "/pg/")
+	if resp.StatusCode != 200 || !strings.Contains(page, `<section class="hand"><p>Made <b>by hand</b> Handmade.</p></section>`) ||
+		!strings.Contains(page, "<h1") {
+		t.Errorf("/pg/: status %d, want the HTML body in the theme:\n%s", resp.StatusCode, page)
+	}
+	if resp.Header.Get("Content-Security-Policy") == "" {
+		t.Error("/pg/ is served without the pages' Content-Security-Policy")
+	}
+	if _, post := ts.get(t, "/posts/fm/"); !strings.Contains(post, "<p>Kept <i>as written</i>.</p>") || strings.Contains(post, "&lt;p&gt;") {
+		t.Errorf("/posts/fm/ does not show its HTML as written:\n%s", post)
+	}
+	if _, list := ts.get(t, "/posts/"); !strings.Contains(list, "Formatted") {
+		t.Error("the HTML post is not in its section's list")
+	}
+	if hugo, err := exec.LookPath("hugo"); err == nil {
+		src, out := t.TempDir(), t.TempDir()
+		testsite.WriteFiles(t, src, testsite.Files(hugoHTMLPages))
+		cmd := exec.Command(hugo, "--source", src, "--destination", out, "--quiet")
+		cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("hugo: %v\n%s", err, b)
+		}
+		sitemap, _ := os.ReadFile(filepath.Join(out, "sitemap.xml"))
+		for _, p := range []string{"/pg/", "/posts/fm/"} {
+			if !strings.Contains(string(sitemap), "https://hugo.example.org"+p+"<") {
+				t.Errorf("Hugo does not publish %s:\n%s", p, sitemap)
+			}
+		}
+	}
+}

@@ -109,19 +109,26 @@ type bodyRenderer struct {
 	log        *slog.Logger
 }
 
-// renderBody renders src, a part of d's Markdown. Shortcodes are expanded
-// first; their problems are logged (grail check lists them too).
+// renderBody renders src, a part of d's Markdown (or of its HTML, which
+// is kept as written). Shortcodes are expanded first; their problems are
+// logged (grail check lists them too).
 func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o content.RenderOptions) ([]byte, error) {
 	b := v.bodies
 	o.Page = v.hookPage(d)
-	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
+	render := func(src []byte) ([]byte, error) {
+		if d.HTML {
+			return src, nil
+		}
 		return v.md.Render(src, o)
+	}
+	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
+		return render(src)
 	}
 	md, rep, problems := b.shortcodes.Expand(src, v.shortcodePage(ctx, d))
 	for _, p := range problems {
 		b.log.Warn("shortcode", "problem", p.String())
 	}
-	out, err := v.md.Render(md, o)
+	out, err := render(md)
 	if err != nil {
 		return nil, err
 	}
@@ -288,13 +295,22 @@ func BodyProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]conte
 				_, _, found := set.Expand(body, v.shortcodePage(ctx, d))
 				problems = append(problems, found...)
 			}
-			problems = append(problems, md.Findings(d.Key, d.BodyLine, body, snap.Config.BaseURL, v.hookPage(d))...)
+			problems = append(problems, bodyFindings(md, d, body, snap.Config.BaseURL, v.hookPage(d))...)
 		}
 	}
 	for i := range problems {
 		problems[i].Warning = true
 	}
 	return problems, nil
+}
+
+// bodyFindings is what of d's body will not reach readers as written:
+// for an HTML page, what the Content-Security-Policy blocks.
+func bodyFindings(md *content.Markdown, d *content.Doc, body []byte, origin string, page content.HookPage) []content.Problem {
+	if d.HTML {
+		return content.CSPFindings(d.Key, d.BodyLine, body, content.MarkdownOptions{Unsafe: true}, origin)
+	}
+	return md.Findings(d.Key, d.BodyLine, body, origin, page)
 }
 
 // Preview renders an editor's text as the page at key would show it,

@@ -21,8 +21,9 @@ type Unused struct {
 
 // Inventory is what grail makes of every file of the site: Sources are
 // read as posts and pages (their problems are the site's), Published
-// files are served at an address, Settings are read as configuration,
-// and Unused says why the rest is not.
+// files are served at an address, Settings are read as configuration
+// (shortcode templates and render hooks among them), and Unused says why
+// the rest is not.
 type Inventory struct {
 	Sources, Published, Settings int
 	Unused                       []Unused
@@ -63,12 +64,16 @@ func (s *Store) TakeInventory(ctx context.Context) (Inventory, error) {
 		return inv, err
 	}
 	bundles := bundleFolders(keys)
+	settings, err := s.ShortcodeSettings(ctx)
+	if err != nil {
+		return inv, err
+	}
 	folders := map[string]int{} // unused whole folders → files
 	for _, k := range keys {
 		switch {
 		case isSource[k]:
 			inv.Sources++
-		case s.isSetting(k):
+		case s.isSetting(k) || isBodyLayout(k, settings.Theme):
 			inv.Settings++
 		default:
 			if f := s.unusedFolder(k); f != "" {

@@ -5,18 +5,44 @@ import (
 	"strings"
 )
 
+// BodyLayoutDirs are the folders of layouts/ that bodies are rendered
+// with: shortcodes, and render hooks in both places Hugo looks for them.
+var BodyLayoutDirs = []string{"shortcodes/", "_default/_markup/", "_markup/"}
+
+// layoutRoots are the folders whose layouts/ the site's templates are
+// read from: its own, and its theme's when theme names one.
+func layoutRoots(theme string) []string {
+	roots := []string{"layouts/"}
+	if theme != "" && !strings.ContainsAny(theme, "/\\") && theme != ".." {
+		roots = append(roots, "themes/"+theme+"/layouts/")
+	}
+	return roots
+}
+
+// isBodyLayout tells a template of BodyLayoutDirs, the site's or its
+// theme's.
+func isBodyLayout(key, theme string) bool {
+	if !strings.HasSuffix(key, ".html") {
+		return false
+	}
+	for _, root := range layoutRoots(theme) {
+		for _, dir := range BodyLayoutDirs {
+			if strings.HasPrefix(key, root+dir) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // LayoutFiles reads the site's templates under layouts/<dir> for each of
 // dirs ("shortcodes/", "_default/_markup/"), and its theme's under
 // themes/<theme>/layouts/<dir> when theme names one. Keys are the files'
 // keys in the store, e.g. "layouts/shortcodes/note.html": whoever parses
 // them lets the site's own file win over its theme's.
 func (s *Store) LayoutFiles(ctx context.Context, theme string, dirs ...string) (map[string][]byte, error) {
-	roots := []string{"layouts/"}
-	if theme != "" && !strings.ContainsAny(theme, "/\\") && theme != ".." {
-		roots = append(roots, "themes/"+theme+"/layouts/")
-	}
 	files := map[string][]byte{}
-	for _, root := range roots {
+	for _, root := range layoutRoots(theme) {
 		for _, dir := range dirs {
 			if err := s.readTemplates(ctx, root+dir, files); err != nil {
 				return nil, err

@@ -33,10 +33,6 @@ type layoutSource struct {
 	setFor shortcode.Site // the settings set was parsed with
 }
 
-// layoutDirs are the folders of layouts/ that bodies are rendered with:
-// shortcodes, and render hooks in both places Hugo looks for them.
-var layoutDirs = []string{"shortcodes/", "_default/_markup/", "_markup/"}
-
 // readLayouts reads the site's (and its theme's) shortcode templates and
 // render hooks, and the settings shortcodes use.
 func readLayouts(ctx context.Context, st *store.Store) (map[string][]byte, store.ShortcodeSettings, error) {
@@ -44,7 +40,7 @@ func readLayouts(ctx context.Context, st *store.Store) (map[string][]byte, store
 	if err != nil {
 		return nil, cfg, fmt.Errorf("read settings for shortcodes: %w", err)
 	}
-	files, err := st.LayoutFiles(ctx, cfg.Theme, layoutDirs...)
+	files, err := st.LayoutFiles(ctx, cfg.Theme, store.BodyLayoutDirs...)
 	if err != nil {
 		return nil, cfg, fmt.Errorf("read layouts: %w", err)
 	}

@@ -171,6 +171,12 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		s.postIndex[p] = i
 		s.indexCategories(p)
 		s.indexTags(p)
+	}
+	byDate := s.listedPosts
+	if cfg.Hugo != nil { // weight ordered them; the archive goes by date
+		byDate = slices.SortedStableFunc(slices.Values(byDate), byNewest)
+	}
+	for _, p := range byDate {
 		s.indexArchive(p)
 	}
 	for _, p := range s.Pages {

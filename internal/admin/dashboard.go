@@ -56,6 +56,9 @@ func (a *Admin) dashboard(w http.ResponseWriter, r *http.Request, sess auth.Sess
 	})
 	needle := strings.ToLower(d.Query)
 	for _, doc := range docs {
+		if doc.Kind == content.KindSection {
+			continue // a section's _index.md is not edited here
+		}
 		row := a.rowOf(doc)
 		if doc.Kind == content.KindPage {
 			d.Pages = append(d.Pages, row)

@@ -138,7 +138,7 @@ func (a *Admin) addressTaken(doc *content.Doc, self string) *content.Doc {
 	st := a.site()
 	u := st.URL(doc)
 	for _, d := range st.Docs {
-		if d.Key != self && st.URL(d) == u {
+		if d.Key != self && d.Kind != content.KindSection && st.URL(d) == u {
 			return d
 		}
 	}

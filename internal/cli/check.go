@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/grailblog/grail/internal/config"
-	"github.com/grailblog/grail/internal/content"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
 	"github.com/grailblog/grail/internal/web"
@@ -42,18 +41,11 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return err
 	}
 	s := loader.Current()
-	found, err := bodyWarnings(ctx, loader, s)
+	found, err := web.BodyProblems(ctx, st, loader)
 	if err != nil {
 		return err
 	}
-	shortcodes, err := web.ShortcodeProblems(ctx, st, loader)
-	if err != nil {
-		return err
-	}
-	for i := range shortcodes { // the site serves, with the shortcode's inner text
-		shortcodes[i].Warning = true
-	}
-	found = append(append(s.Problems[:len(s.Problems):len(s.Problems)], found...), shortcodes...)
+	found = append(s.Problems[:len(s.Problems):len(s.Problems)], found...)
 	failing := 0
 	for _, p := range found {
 		fmt.Fprintln(stdio.Out, p.String())
@@ -70,23 +62,6 @@ func runCheck(ctx context.Context, args []string, stdio Stdio) error {
 		return errSilent
 	}
 	return nil
-}
-
-// bodyWarnings lists what in each post and page will not reach readers
-// as written (raw HTML the pages' Content-Security-Policy blocks, a
-// formula that cannot be drawn): shown broken, but no reason to fail the
-// check.
-func bodyWarnings(ctx context.Context, loader *site.Loader, s *site.Site) ([]content.Problem, error) {
-	md := content.NewMarkdown(s.MarkdownOptions())
-	var found []content.Problem
-	for _, d := range append(append([]*content.Doc{}, s.Posts...), s.Pages...) {
-		body, err := loader.Body(ctx, d)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, md.Findings(d.Key, d.BodyLine, body, s.Config.BaseURL)...)
-	}
-	return found, nil
 }
 
 // printConfigProblems names what the site's Hugo configuration says that

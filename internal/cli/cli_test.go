@@ -127,6 +127,32 @@ func TestCheckListsShortcodeProblems(t *testing.T) {
 	}
 }
 
+// TestCheckListsRenderHookProblems checks that grail check names the
+// file and line of a render hook that does not parse and of one that
+// fails on a page.
+func TestCheckListsRenderHookProblems(t *testing.T) {
+	dir := t.TempDir()
+	testsite.WriteFiles(t, dir, map[string]string{
+		"hugo.toml":          "title = \"Hooks\"\ntheme = \"paper\"\n",
+		"content/posts/p.md": "---\ntitle: P\ndate: 2024-01-01\n---\nA [link](/x) and ![img](/i.png).\n",
+		"layouts/_default/_markup/render-link.html":               "<a>\n{{ .Nope }}</a>",
+		"themes/paper/layouts/_default/_markup/render-image.html": "<img>\n\n{{ if }}",
+	})
+	code, out, stderr := run(t, "check", dir)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0; %s", code, stderr)
+	}
+	for _, want := range []string{
+		"themes/paper/layouts/_default/_markup/render-image.html:3: warning: render hook:",
+		"layouts/_default/_markup/render-link.html:2: warning: render hook:",
+		"(rendering content/posts/p.md)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestCheckListsProblems(t *testing.T) {
 	dir := t.TempDir()
 	testsite.WriteFiles(t, dir, map[string]string{

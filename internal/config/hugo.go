@@ -32,9 +32,12 @@ type Hugo struct {
 	MainSections []string
 	// Params are the site's params, keys in lower case as Hugo reads them.
 	Params map[string]any
-	// SectionTitles are the titles the sections' _index.md files give,
-	// by section name.
-	SectionTitles map[string]string
+	// Theme is the theme whose layouts the site uses beside its own (the
+	// first one when the setting lists several).
+	Theme string
+	// InlineShortcodes allows shortcodes defined in a page's body
+	// (enableInlineShortcodes).
+	InlineShortcodes bool
 }
 
 // DefaultHugo is what Hugo assumes when its configuration says nothing.
@@ -44,7 +47,6 @@ func DefaultHugo() *Hugo {
 		Taxonomies:    map[string]string{"tag": "tags", "category": "categories"},
 		SummaryLength: 70,
 		Params:        map[string]any{},
-		SectionTitles: map[string]string{},
 	}
 }
 
@@ -245,6 +247,10 @@ func (c *Config) applyHugo(m map[string]any, where map[string]HugoFile) {
 		h.SummaryLength = n
 	}
 	h.UglyURLs, _ = m["uglyurls"].(bool)
+	h.InlineShortcodes, _ = m["enableinlineshortcodes"].(bool)
+	if themes := strings_(m["theme"]); len(themes) > 0 {
+		h.Theme = themes[0]
+	}
 	if p := table(m, "params"); len(p) > 0 {
 		h.Params = p
 		c.Description = str(p["description"])

@@ -52,7 +52,7 @@ func TestParseHugoFormats(t *testing.T) {
 // setting they are named after, and the root file wins.
 func TestParseHugoConfigDir(t *testing.T) {
 	c := ParseHugoFiles([]HugoFile{
-		{"config/_default/hugo.toml", []byte("title = 'From dir'\nlanguageCode = 'fr'\n")},
+		{"config/_default/hugo.toml", []byte("title = 'From dir'\nlanguageCode = 'fr'\ntheme = ['paper', 'base']\nenableInlineShortcodes = true\n")},
 		{"config/_default/params.yaml", []byte("description: D\nauthor: {name: Ada}\n")},
 		{"config/_default/markup.toml", []byte("[goldmark.renderer]\nunsafe = true\n")},
 		{"hugo.toml", []byte("title = 'Root'\n")},
@@ -62,6 +62,9 @@ func TestParseHugoConfigDir(t *testing.T) {
 	}
 	if c.Title != "Root" || c.Language != "fr" || c.Description != "D" || c.Author != "Ada" || !c.Markup.Unsafe {
 		t.Errorf("got %+v", c)
+	}
+	if h := c.Hugo; h.Theme != "paper" || !h.InlineShortcodes || h.Params["description"] != "D" {
+		t.Errorf("theme %q, inline shortcodes %v, params %v", h.Theme, h.InlineShortcodes, h.Params)
 	}
 }
 

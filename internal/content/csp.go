@@ -47,13 +47,14 @@ func CSPFindings(file string, bodyLine int, body []byte, md MarkdownOptions, ori
 // Findings lists what in a body will not reach readers as written: raw
 // HTML the Content-Security-Policy blocks, formulas with commands that
 // cannot be drawn, render hooks that fail. All are warnings. file and
-// bodyLine place them in the source file; origin is the site's own.
-func (m *Markdown) Findings(file string, bodyLine int, body []byte, origin string) []Problem {
+// bodyLine place them in the source file; origin is the site's own; page
+// is what render hooks see as .Page.
+func (m *Markdown) Findings(file string, bodyLine int, body []byte, origin string, page HookPage) []Problem {
 	found := CSPFindings(file, bodyLine, body, m.opts, origin)
 	if !m.mayReport(body) {
 		return found
 	}
-	_, err := m.Render(body, RenderOptions{Report: func(p Problem) {
+	_, err := m.Render(body, RenderOptions{Page: page, Report: func(p Problem) {
 		if p.File == "" {
 			p.File, p.Line = file, bodyLine+p.Line-1
 		} else { // a render hook's own file

@@ -19,14 +19,30 @@ const (
 	// whether or not it has a date: Parse makes it a post when it has
 	// one, and else a page (at its section's address all the same).
 	KindEntry
+	// KindSection is a Hugo section's _index.md: its title names the
+	// section's list and its body is shown above it. It has no page of
+	// its own.
+	KindSection
 )
 
 func (k Kind) String() string {
-	if k == KindPage {
+	switch k {
+	case KindPage:
 		return "page"
+	case KindSection:
+		return "section"
 	}
 	return "post"
 }
+
+// ListMode is where a doc is listed, as Hugo's _build.list says.
+type ListMode string
+
+const (
+	ListAlways ListMode = ""      // in every list and feed
+	ListLocal  ListMode = "local" // only in its section's list and feed
+	ListNever  ListMode = "never" // in no list or feed
+)
 
 // Doc is one post or page: its front matter, normalised, and its Markdown body.
 type Doc struct {
@@ -48,6 +64,13 @@ type Doc struct {
 	// Unpublished docs have no page of their own: Hugo's headless, or
 	// _build.render = never.
 	Unpublished bool `json:"unpublished,omitempty"`
+	// List is where the doc is listed (Hugo's _build.list): everywhere,
+	// only in its section's list, or nowhere; its page is served all the
+	// same.
+	List ListMode `json:"list,omitempty"`
+	// Weight orders a Hugo site's lists before dates: lighter first, and
+	// 0 (no weight) after every weighted page.
+	Weight int `json:"weight,omitempty"`
 	// URL is the address the front matter's url gives, which a Hugo site
 	// serves the doc at whatever its permalinks say.
 	URL string `json:"url,omitempty"`
@@ -71,6 +94,11 @@ type Doc struct {
 	Lead []byte `json:"-"`
 	// HasMore is true when the author split the post with <!--more-->.
 	HasMore bool `json:"hasMore,omitempty"`
+
+	// HTML is set for a Hugo site's content/*.html page: its body is
+	// HTML, shown as written (the pages' Content-Security-Policy still
+	// applies), not Markdown.
+	HTML bool `json:"html,omitempty"`
 
 	// Bundle is the store folder of a page bundle ("posts/qmk/" for
 	// posts/qmk/index.md): files beside index.md belong to the post.

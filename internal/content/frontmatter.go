@@ -73,7 +73,12 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 		return nil
 	}
 	p.fm = fm
-	d := &Doc{Key: p.key, Kind: kind, Body: body, BodyLine: bodyLine}
+	d := &Doc{Key: p.key, Kind: kind, Body: body, BodyLine: bodyLine, HTML: IsHTMLKey(p.key)}
+	if d.HTML && FrontMatterSyntax(src) == NoFrontMatter {
+		p.skip(1, "", "an HTML file without front matter: Hugo copies it as it is, grail does not serve it; add front matter to publish it as a page")
+		p.problems[len(p.problems)-1].Warning = true
+		return nil
+	}
 	if !p.fields(d) {
 		return nil
 	}
@@ -328,6 +333,12 @@ func (p *fmParser) date(keys ...string) (t time.Time, ok bool) {
 		}
 	}
 	return time.Time{}, true
+}
+
+// IsHTMLKey tells a Hugo site's HTML content file (.html, .htm) by its
+// name.
+func IsHTMLKey(key string) bool {
+	return strings.HasSuffix(key, ".html") || strings.HasSuffix(key, ".htm")
 }
 
 // DefaultSlug is the slug a file has when its front matter names none:

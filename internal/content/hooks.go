@@ -36,7 +36,8 @@ type HookPage interface {
 var hookFolders = []string{"layouts/_default/_markup/", "layouts/_markup/"}
 
 // ParseHooks reads render hooks from a site's files (path → contents,
-// paths from the site's root); other files are ignored. It returns nil
+// paths from the site's root, its theme's under themes/<theme>/); other
+// files are ignored. The site's own hook wins over its theme's. It returns nil
 // when there are none, and a problem for each template that cannot be
 // parsed, which is then not used.
 func ParseHooks(files map[string][]byte) (*Hooks, []Problem) {
@@ -46,7 +47,15 @@ func ParseHooks(files map[string][]byte) (*Hooks, []Problem) {
 	for name := range files {
 		names = append(names, name)
 	}
-	sort.Strings(names) // layouts/_markup/ after, and so over, layouts/_default/_markup/
+	// The theme's first, then the site's; layouts/_markup/ after, and so
+	// over, layouts/_default/_markup/.
+	sort.Slice(names, func(i, j int) bool {
+		ti, tj := strings.HasPrefix(names[i], "themes/"), strings.HasPrefix(names[j], "themes/")
+		if ti != tj {
+			return ti
+		}
+		return names[i] < names[j]
+	})
 	found := false
 	for _, name := range names {
 		hook, ok := hookName(name)
@@ -80,6 +89,9 @@ func ParseHooks(files map[string][]byte) (*Hooks, []Problem) {
 
 // hookName is the hook a file defines ("link", "codeblock-go"), if any.
 func hookName(file string) (string, bool) {
+	if rest, ok := strings.CutPrefix(file, "themes/"); ok {
+		_, file, _ = strings.Cut(rest, "/")
+	}
 	dir, base := path.Split(file)
 	found := false
 	for _, f := range hookFolders {

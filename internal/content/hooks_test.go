@@ -74,7 +74,7 @@ func TestRenderHookFails(t *testing.T) {
 	if len(got) != 1 || got[0].File != hookDir+"render-link.html" || got[0].Line != 2 {
 		t.Errorf("problems %+v", got)
 	}
-	found := md.Findings("posts/p.md", 5, []byte("A [link](/x)."), "")
+	found := md.Findings("posts/p.md", 5, []byte("A [link](/x)."), "", nil)
 	if len(found) != 1 || !strings.Contains(found[0].Message, "posts/p.md") || found[0].File != hookDir+"render-link.html" {
 		t.Errorf("findings %+v", found)
 	}

@@ -25,7 +25,7 @@ func ChangedPaths(before, after *Site, keys []string) []string {
 			if d == nil {
 				continue
 			}
-			if d.Kind == content.KindPage {
+			if d.Kind == content.KindPage || d.Kind == content.KindSection {
 				return []string{"/*"}
 			}
 			add(s.URL(d))
@@ -56,6 +56,11 @@ func (s *Site) docByKey(key string) *content.Doc {
 		}
 	}
 	for _, d := range s.Pages {
+		if d.Key == key {
+			return d
+		}
+	}
+	for _, d := range s.sectionDocs {
 		if d.Key == key {
 			return d
 		}

@@ -33,7 +33,7 @@ type IndexStore interface {
 // indexFormat changes whenever what content.Parse produces changes
 // meaning or the file's layout changes; an index of another format is
 // rebuilt from the sources.
-const indexFormat = 4 // 3: JSON lines; 4: Hugo's taxonomy terms, url, expiryDate, headless, and dateless drafts
+const indexFormat = 5 // 3: JSON lines; 4: Hugo's taxonomy terms, url, expiryDate, headless, and dateless drafts; 5: weight and _build.list
 
 // The index is JSON lines, gzipped: a header line, then one line per
 // source with its front matter and problems (no bodies, no leads). Lines

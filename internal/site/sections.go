@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -17,9 +18,10 @@ func (s *Site) indexSections() {
 		return
 	}
 	s.sections = map[string][]*content.Doc{}
-	// Posts newest first, then a section's undated pages (Hugo lists
-	// those last), by title.
 	for _, p := range slices.Concat(s.Posts, s.Pages) {
+		if p.List == content.ListNever {
+			continue
+		}
 		sections := urls.SectionOf(p)
 		for end := 0; end < len(sections); {
 			next := strings.IndexByte(sections[end+1:], '/')
@@ -31,8 +33,11 @@ func (s *Site) indexSections() {
 			s.sections[sections[:end]] = append(s.sections[sections[:end]], p)
 		}
 	}
+	// In Hugo's order: by weight, then newest first (undated pages
+	// last), then by title.
 	names := make([]string, 0, len(s.sections))
-	for n := range s.sections {
+	for n, list := range s.sections {
+		slices.SortStableFunc(list, hugoOrder)
 		names = append(names, n)
 	}
 	slices.Sort(names)
@@ -40,7 +45,7 @@ func (s *Site) indexSections() {
 	s.URLs = s.URLs.WithSections(names)
 	s.MainSections = s.mainSections()
 	s.MainPosts = nil
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		if name, _, _ := strings.Cut(urls.SectionOf(p), "/"); slices.Contains(s.MainSections, name) {
 			s.MainPosts = append(s.MainPosts, p)
 		}
@@ -67,6 +72,49 @@ func (s *Site) mainSections() []string {
 		return nil
 	}
 	return []string{best}
+}
+
+// indexSectionDocs keeps the sections' _index.md files (not drafts) by
+// section name, and returns the other docs.
+func (s *Site) indexSectionDocs(docs []*content.Doc) []*content.Doc {
+	rest := make([]*content.Doc, 0, len(docs))
+	for _, d := range docs {
+		if d.Kind != content.KindSection {
+			rest = append(rest, d)
+			continue
+		}
+		if d.Draft {
+			continue
+		}
+		if s.sectionDocs == nil {
+			s.sectionDocs = map[string]*content.Doc{}
+		}
+		s.sectionDocs[urls.SectionOf(d)] = d
+	}
+	return rest
+}
+
+// SectionDoc is the _index.md of a section, or nil: its title names the
+// section and its body introduces the section's list.
+func (s *Site) SectionDoc(name string) *content.Doc { return s.sectionDocs[name] }
+
+// SectionDocs are the sections' _index.md files, by section name.
+func (s *Site) SectionDocs() []*content.Doc {
+	names := slices.Sorted(maps.Keys(s.sectionDocs))
+	out := make([]*content.Doc, len(names))
+	for i, n := range names {
+		out[i] = s.sectionDocs[n]
+	}
+	return out
+}
+
+// SectionTitle is a section's name as its _index.md gives it, or else
+// its folder's.
+func (s *Site) SectionTitle(name string) string {
+	if d := s.sectionDocs[name]; d != nil && d.Title != "" {
+		return d.Title
+	}
+	return name
 }
 
 // Section is the posts of a section, newest first; nil when the site has
@@ -99,7 +147,7 @@ func (s *Site) indexTerms() {
 		s.TaxonomyNames = append(s.TaxonomyNames, tax)
 	}
 	slices.Sort(s.TaxonomyNames)
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		for tax, names := range p.Terms {
 			byslug, ok := s.terms[tax]
 			if !ok {
@@ -133,7 +181,7 @@ func (s *Site) Term(taxonomy, slug string) *Tag { return s.terms[taxonomy][slug]
 // (urls.Terms) — newest first: the feed of that taxonomy's index.
 func (s *Site) TaxonomyPosts(index urls.Kind, taxonomy string) []*content.Doc {
 	var out []*content.Doc
-	for _, p := range s.Posts {
+	for _, p := range s.listedPosts {
 		switch {
 		case index == urls.Tags && len(p.Tags) > 0,
 			index == urls.Categories && len(p.Categories) > 0,

@@ -56,11 +56,16 @@ type Site struct {
 	TaxonomyNames []string
 	TaxonomyTerms map[string][]*Tag
 
-	byPath     map[string]*content.Doc
-	postIndex  map[*content.Doc]int
-	categories map[string]*Category
-	tags       map[string]*Tag
-	aliases    map[string]string
+	byPath map[string]*content.Doc
+	// sectionDocs are a Hugo site's _index.md files, by section name.
+	sectionDocs map[string]*content.Doc
+	// listedPosts are the posts in site-wide lists (Posts less those
+	// whose _build.list is never or local), which postIndex indexes.
+	listedPosts []*content.Doc
+	postIndex   map[*content.Doc]int
+	categories  map[string]*Category
+	tags        map[string]*Tag
+	aliases     map[string]string
 	// reportedTag remembers tag spellings already reported as merged.
 	reportedTag map[string]bool
 	tagSlugs    map[string]string // while building: name → slug
@@ -140,6 +145,7 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		tagSlugs:    map[string]string{},
 		Categories:  &Category{},
 	}
+	docs = s.indexSectionDocs(docs)
 	visible := s.pickVisible(docs, now)
 	for _, d := range visible {
 		if d.Kind == content.KindPage {
@@ -148,16 +154,29 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 			s.Posts = append(s.Posts, d)
 		}
 	}
-	slices.SortStableFunc(s.Posts, byNewest)
-	s.MainPosts = s.Posts
+	if cfg.Hugo != nil {
+		slices.SortStableFunc(s.Posts, hugoOrder)
+	} else {
+		slices.SortStableFunc(s.Posts, byNewest)
+	}
+	s.listedPosts = listedEverywhere(s.Posts)
+	s.MainPosts = s.listedPosts
 	slices.SortStableFunc(s.Pages, func(a, b *content.Doc) int { return strings.Compare(a.Title, b.Title) })
-	s.postIndex = make(map[*content.Doc]int, len(s.Posts))
+	s.postIndex = make(map[*content.Doc]int, len(s.listedPosts))
 	s.byPath = make(map[string]*content.Doc, len(visible))
-	for i, p := range s.Posts {
-		s.postIndex[p] = i
+	for _, p := range s.Posts {
 		s.byPath[s.URL(p)] = p
+	}
+	for i, p := range s.listedPosts {
+		s.postIndex[p] = i
 		s.indexCategories(p)
 		s.indexTags(p)
+	}
+	byDate := s.listedPosts
+	if cfg.Hugo != nil { // weight ordered them; the archive goes by date
+		byDate = slices.SortedStableFunc(slices.Values(byDate), byNewest)
+	}
+	for _, p := range byDate {
 		s.indexArchive(p)
 	}
 	for _, p := range s.Pages {
@@ -176,6 +195,40 @@ func Build(cfg config.Config, docs []*content.Doc, problems []content.Problem, n
 		return s.Problems[i].Line < s.Problems[j].Line
 	})
 	return s
+}
+
+// hugoOrder is Hugo's default order of a list: by weight, lightest
+// first and unweighted (0) last, then newest first, then by title and
+// by file.
+func hugoOrder(a, b *content.Doc) int {
+	if a.Weight != b.Weight {
+		switch {
+		case a.Weight == 0:
+			return 1
+		case b.Weight == 0:
+			return -1
+		}
+		return a.Weight - b.Weight
+	}
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Title, b.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+// listedEverywhere are the docs that site-wide lists and feeds show:
+// not those whose _build.list is never or local.
+func listedEverywhere(docs []*content.Doc) []*content.Doc {
+	out := make([]*content.Doc, 0, len(docs))
+	for _, d := range docs {
+		if d.List == content.ListAlways {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // byNewest orders posts newest first, then by slug.
@@ -335,7 +388,12 @@ func sortTree(c *Category) {
 
 // URL is the site-relative address of a doc: the permalink pattern for a
 // post, /<slug> for a page.
-func (s *Site) URL(d *content.Doc) string { return s.URLs.Doc(d) }
+func (s *Site) URL(d *content.Doc) string {
+	if d.Kind == content.KindSection { // an _index.md stands for its section's list
+		return s.URLs.URL(urls.Route{Kind: urls.Section, Name: urls.SectionOf(d)})
+	}
+	return s.URLs.Doc(d)
+}
 
 // ByPath finds the visible post or page at a site-relative address.
 func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }
@@ -371,17 +429,18 @@ func (s *Site) Year(y int) *Year {
 	return nil
 }
 
-// Neighbours returns the next older and next newer visible posts.
+// Neighbours returns the next older and next newer listed posts (next
+// and previous in a Hugo site's order).
 func (s *Site) Neighbours(p *content.Doc) (older, newer *content.Doc) {
 	i, ok := s.postIndex[p]
 	if !ok {
 		return nil, nil
 	}
-	if i+1 < len(s.Posts) {
-		older = s.Posts[i+1]
+	if i+1 < len(s.listedPosts) {
+		older = s.listedPosts[i+1]
 	}
 	if i > 0 {
-		newer = s.Posts[i-1]
+		newer = s.listedPosts[i-1]
 	}
 	return older, newer
 }

@@ -589,3 +589,26 @@ func TestChangedPaths(t *testing.T) {
 		t.Errorf("a change no reader can see: %q, want nothing", got)
 	}
 }
+
+// TestHugoWeightLeavesTheArchiveByDate: weight orders a Hugo site's
+// posts, but its archive stays newest first.
+func TestHugoWeightLeavesTheArchiveByDate(t *testing.T) {
+	cfg := config.ParseHugoFiles([]config.HugoFile{{Name: "hugo.toml", Data: []byte("title = 'W'\n")}})
+	day := func(d int) time.Time { return time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC) }
+	docs := []*content.Doc{
+		{Key: "content/posts/old.md", Slug: "old", Title: "Old", Date: day(1), Weight: 1},
+		{Key: "content/posts/new.md", Slug: "new", Title: "New", Date: day(20)},
+		{Key: "content/posts/mid.md", Slug: "mid", Title: "Mid", Date: day(10), Weight: 2},
+	}
+	s := Build(cfg, docs, nil, day(30))
+	var order, archive []string
+	for _, p := range s.Posts {
+		order = append(order, p.Slug)
+	}
+	for _, p := range s.Years[0].Months[0].Posts {
+		archive = append(archive, p.Slug)
+	}
+	if strings.Join(order, " ") != "old mid new" || strings.Join(archive, " ") != "new mid old" {
+		t.Errorf("posts %v, archive %v; want by weight, and by date", order, archive)
+	}
+}

@@ -21,8 +21,9 @@ type Unused struct {
 
 // Inventory is what grail makes of every file of the site: Sources are
 // read as posts and pages (their problems are the site's), Published
-// files are served at an address, Settings are read as configuration,
-// and Unused says why the rest is not.
+// files are served at an address, Settings are read as configuration
+// (shortcode templates and render hooks among them), and Unused says why
+// the rest is not.
 type Inventory struct {
 	Sources, Published, Settings int
 	Unused                       []Unused
@@ -63,12 +64,16 @@ func (s *Store) TakeInventory(ctx context.Context) (Inventory, error) {
 		return inv, err
 	}
 	bundles := bundleFolders(keys)
+	settings, err := s.ShortcodeSettings(ctx)
+	if err != nil {
+		return inv, err
+	}
 	folders := map[string]int{} // unused whole folders → files
 	for _, k := range keys {
 		switch {
 		case isSource[k]:
 			inv.Sources++
-		case s.isSetting(k):
+		case s.isSetting(k) || isBodyLayout(k, settings.Theme):
 			inv.Settings++
 		default:
 			if f := s.unusedFolder(k); f != "" {
@@ -108,12 +113,9 @@ func (s *Store) isSetting(key string) bool {
 	if !s.layout.Hugo {
 		return false
 	}
-	dir, file := path.Split(key)
+	dir, _ := path.Split(key)
 	if dir == config.HugoConfigDir {
 		return true
-	}
-	if file == "_index.md" && slices.Contains(s.layout.PostDirs, dir) {
-		return true // a section's title
 	}
 	return slices.Contains(config.HugoConfigNames, key)
 }
@@ -158,18 +160,17 @@ func (s *Store) whyUnused(key string, bundles map[string]bool) string {
 }
 
 // whyUnusedContent: in a Hugo site's content/, Markdown that is not a
-// page, and HTML pages, are not served; other files are, at their path.
+// page is not served; other files are, at their path (HTML pages are
+// sources, and their problems the site's).
 func (s *Store) whyUnusedContent(key string, bundles map[string]bool) string {
 	file := path.Base(key)
 	switch {
 	case file == "_index.md":
-		return "an _index.md: grail takes only a top-level section's title from it"
+		return "an _index.md outside the sections: grail's home page is its own"
 	case isMarkdown(key) && inBundle(path.Dir(key), false, bundles):
 		return fmt.Sprintf("a resource of the page bundle %s, not a page of its own (as in Hugo)", bundleOf(key, bundles))
 	case isMarkdown(key):
 		return "not read: no section or page holds it"
-	case isHTMLPage(key):
-		return "an HTML content page: grail serves Markdown pages only"
 	}
 	return ""
 }

@@ -2,44 +2,69 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strings"
-
-	"github.com/BurntSushi/toml"
-
-	"github.com/grailblog/grail/internal/config"
 )
 
-// shortcodeDir is where a Hugo site (and its theme) keeps its shortcode
-// templates.
-const shortcodeDir = "layouts/shortcodes/"
+// BodyLayoutDirs are the folders of layouts/ that bodies are rendered
+// with: shortcodes, and render hooks in both places Hugo looks for them.
+var BodyLayoutDirs = []string{"shortcodes/", "_default/_markup/", "_markup/"}
 
-// ShortcodeFiles reads the site's shortcode templates, and its theme's
-// when theme names one (themes/<theme>/layouts/shortcodes/). Keys are the
-// files' keys in the store, e.g. "layouts/shortcodes/note.html".
-func (s *Store) ShortcodeFiles(ctx context.Context, theme string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	prefixes := []string{shortcodeDir}
+// layoutRoots are the folders whose layouts/ the site's templates are
+// read from: its own, and its theme's when theme names one.
+func layoutRoots(theme string) []string {
+	roots := []string{"layouts/"}
 	if theme != "" && !strings.ContainsAny(theme, "/\\") && theme != ".." {
-		prefixes = append(prefixes, "themes/"+theme+"/"+shortcodeDir)
+		roots = append(roots, "themes/"+theme+"/layouts/")
 	}
-	for _, prefix := range prefixes {
-		err := s.b.List(ctx, prefix, func(o ObjectInfo) error {
-			if !strings.HasSuffix(o.Key, ".html") {
-				return nil
+	return roots
+}
+
+// isBodyLayout tells a template of BodyLayoutDirs, the site's or its
+// theme's.
+func isBodyLayout(key, theme string) bool {
+	if !strings.HasSuffix(key, ".html") {
+		return false
+	}
+	for _, root := range layoutRoots(theme) {
+		for _, dir := range BodyLayoutDirs {
+			if strings.HasPrefix(key, root+dir) {
+				return true
 			}
-			data, _, err := s.b.ReadAll(ctx, o.Key)
-			if err != nil {
-				return err
+		}
+	}
+	return false
+}
+
+// LayoutFiles reads the site's templates under layouts/<dir> for each of
+// dirs ("shortcodes/", "_default/_markup/"), and its theme's under
+// themes/<theme>/layouts/<dir> when theme names one. Keys are the files'
+// keys in the store, e.g. "layouts/shortcodes/note.html": whoever parses
+// them lets the site's own file win over its theme's.
+func (s *Store) LayoutFiles(ctx context.Context, theme string, dirs ...string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, root := range layoutRoots(theme) {
+		for _, dir := range dirs {
+			if err := s.readTemplates(ctx, root+dir, files); err != nil {
+				return nil, err
 			}
-			files[o.Key] = data
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
 	}
 	return files, nil
+}
+
+// readTemplates adds the .html files under prefix to files.
+func (s *Store) readTemplates(ctx context.Context, prefix string, files map[string][]byte) error {
+	return s.b.List(ctx, prefix, func(o ObjectInfo) error {
+		if !strings.HasSuffix(o.Key, ".html") {
+			return nil
+		}
+		data, _, err := s.b.ReadAll(ctx, o.Key)
+		if err != nil {
+			return err
+		}
+		files[o.Key] = data
+		return nil
+	})
 }
 
 // BundleFiles lists the files of a page bundle beside its index.md (the
@@ -62,37 +87,18 @@ type ShortcodeSettings struct {
 	InlineShortcodes bool           // enableInlineShortcodes
 }
 
-// ShortcodeSettings reads the site's configuration file (grail.toml, else
-// hugo.toml or config.toml) for shortcodes.
+// ShortcodeSettings are a Hugo site's settings for shortcodes, as its
+// configuration gives them; a grail site has none. A grail.toml that does
+// not parse is reported where the site's settings are read: the Hugo
+// configuration under it still serves here.
 func (s *Store) ShortcodeSettings(ctx context.Context) (ShortcodeSettings, error) {
-	for _, name := range []string{config.FileName, "hugo.toml", "config.toml"} {
-		data, _, err := s.b.ReadAll(ctx, name)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return ShortcodeSettings{}, err
-		}
-		var c struct {
-			Theme  any            `toml:"theme"` // a name, or a list of them
-			Params map[string]any `toml:"params"`
-			Inline bool           `toml:"enableInlineShortcodes"`
-		}
-		// A file that does not decode is reported where the site's
-		// settings are read; shortcodes then go without.
-		if _, err := toml.Decode(string(data), &c); err != nil {
-			return ShortcodeSettings{}, nil
-		}
-		out := ShortcodeSettings{Params: c.Params, InlineShortcodes: c.Inline}
-		switch t := c.Theme.(type) {
-		case string:
-			out.Theme = t
-		case []any:
-			if len(t) > 0 {
-				out.Theme, _ = t[0].(string)
-			}
-		}
-		return out, nil
+	if !s.layout.Hugo {
+		return ShortcodeSettings{}, nil
 	}
-	return ShortcodeSettings{}, nil
+	cfg, err := s.Config(ctx)
+	h := cfg.Hugo
+	if h == nil { // the store could not be read
+		return ShortcodeSettings{}, err
+	}
+	return ShortcodeSettings{Theme: h.Theme, Params: h.Params, InlineShortcodes: h.InlineShortcodes}, nil
 }

@@ -144,9 +144,6 @@ func (s *Store) Config(ctx context.Context) (config.Config, error) {
 			return config.Config{}, err
 		}
 		base = config.ParseHugoFiles(files)
-		if err := s.readSectionTitles(ctx, base); err != nil {
-			return config.Config{}, err
-		}
 	}
 	data, _, err := s.b.ReadAll(ctx, config.FileName)
 	if errors.Is(err, ErrNotFound) {
@@ -156,25 +153,6 @@ func (s *Store) Config(ctx context.Context) (config.Config, error) {
 		return config.Config{}, err
 	}
 	return config.ParseOver(base, data)
-}
-
-// readSectionTitles reads the title of each section's _index.md (a
-// branch bundle), which names the section's list.
-func (s *Store) readSectionTitles(ctx context.Context, cfg config.Config) error {
-	for _, dir := range s.layout.PostDirs {
-		key := dir + "_index.md"
-		data, _, err := s.b.ReadAll(ctx, key)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if d, _ := content.Parse(key, content.KindPage, data, cfg.Location); d != nil {
-			cfg.Hugo.SectionTitles[strings.TrimSuffix(strings.TrimPrefix(dir, s.layout.PageDir), "/")] = d.Title
-		}
-	}
-	return nil
 }
 
 // hugoConfigFiles reads a Hugo site's configuration: the files of
@@ -215,7 +193,12 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 	for _, dir := range s.layout.PostDirs {
 		var found []Source
 		err := s.b.List(ctx, dir, func(o ObjectInfo) error {
-			if isMarkdown(o.Key) && path.Base(o.Key) != "_index.md" {
+			switch {
+			case path.Base(o.Key) == "_index.md":
+				if s.layout.Hugo {
+					found = append(found, Source{o, content.KindSection})
+				}
+			case s.isContentFile(o.Key):
 				found = append(found, Source{o, s.sectionKind()})
 			}
 			return nil
@@ -280,7 +263,7 @@ func inBundle(dir string, isIndex bool, bundles map[string]bool) bool {
 // of a bundle folder there that is not a post section.
 func (s *Store) isPage(key string) bool {
 	rel := strings.TrimPrefix(key, s.layout.PageDir)
-	if !isMarkdown(rel) || path.Base(rel) == "_index.md" {
+	if !s.isContentFile(rel) || path.Base(rel) == "_index.md" {
 		return false
 	}
 	dir, file := path.Split(rel)
@@ -300,6 +283,12 @@ func (s *Store) isPage(key string) bool {
 
 func isMarkdown(key string) bool {
 	return strings.HasSuffix(key, ".md") || strings.HasSuffix(key, ".markdown")
+}
+
+// isContentFile: a file read as a post or page, Markdown or, in a Hugo
+// site, HTML with front matter.
+func (s *Store) isContentFile(key string) bool {
+	return isMarkdown(key) || s.layout.Hugo && content.IsHTMLKey(key)
 }
 
 // Read returns the bytes and version of an object.
@@ -331,14 +320,10 @@ func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
 // publishes such files at their path. name is the URL path without its
 // leading slash.
 func (s *Store) OpenContentFile(ctx context.Context, name string) (File, error) {
-	if !s.layout.Hugo || isMarkdown(name) || isHTMLPage(name) {
+	if !s.layout.Hugo || s.isContentFile(name) {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
 	return s.b.Open(ctx, s.layout.PageDir+name)
-}
-
-func isHTMLPage(key string) bool {
-	return strings.HasSuffix(key, ".html") || strings.HasSuffix(key, ".htm")
 }
 
 // OpenBundleFile opens a file that sits beside a bundle's index.md.

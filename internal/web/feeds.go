@@ -62,7 +62,7 @@ func feedFor(v *view, r urls.Route) (feed, bool) {
 		if posts == nil {
 			return feed{}, false
 		}
-		f.title += ": " + r.Name
+		f.title += ": " + st.SectionTitle(r.Name)
 		f.posts = posts
 	default:
 		return feed{}, false

@@ -75,8 +75,9 @@ type Server struct {
 	theme    *Theme
 	themeSum [32]byte
 	view     *view
-	// shortcodes are the site's shortcode templates (shortcodes.go).
-	shortcodes shortcodeSource
+	// layouts are the site's shortcode templates and render hooks
+	// (shortcodes.go).
+	layouts layoutSource
 	// themeGen counts theme reloads; rendered pages are cached under it.
 	themeGen atomic.Uint64
 }
@@ -112,7 +113,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 // Nothing happens when the files are the same as last time, so that
 // callers can reload after any change without emptying the render cache.
 func (s *Server) ReloadTheme(ctx context.Context) error {
-	if err := s.reloadShortcodes(ctx); err != nil {
+	if err := s.reloadLayouts(ctx); err != nil {
 		return err
 	}
 	files, err := s.store.ThemeFiles(ctx)
@@ -171,13 +172,21 @@ func (s *Server) currentView() (*view, error) {
 	return v, nil
 }
 
-// markdownFor is the renderer for a snapshot's Markdown settings, made
-// anew only when they change. s.mu is held.
+// markdownFor is the renderer for a snapshot's Markdown settings and the
+// site's render hooks, made anew only when they change. s.mu is held.
 func (s *Server) markdownFor(st *site.Site) *content.Markdown {
-	if o := st.MarkdownOptions(); s.md == nil || o != s.mdOpts {
+	if o := markdownOptions(st, s.layouts.hooks); s.md == nil || o != s.mdOpts {
 		s.md, s.mdOpts = content.NewMarkdown(o), o
 	}
 	return s.md
+}
+
+// markdownOptions are the snapshot's Markdown settings with the site's
+// render hooks.
+func markdownOptions(st *site.Site, hooks *content.Hooks) content.MarkdownOptions {
+	o := st.MarkdownOptions()
+	o.Hooks = hooks
+	return o
 }
 
 var _ transport.Site = (*Server)(nil)
@@ -370,7 +379,7 @@ func (s *Server) route(r *http.Request, v *view, path string) (*response, error)
 	case urls.Tag:
 		return s.renderTag(v, at.Name, at.Page)
 	case urls.Section:
-		return s.renderSection(v, at.Name, at.Page)
+		return s.renderSection(ctx, v, at.Name, at.Page)
 	case urls.Terms:
 		return s.renderTerms(v, at.Taxonomy)
 	case urls.Term:

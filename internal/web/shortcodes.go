@@ -19,28 +19,30 @@ import (
 	"github.com/grailblog/grail/internal/store"
 )
 
-// shortcodeSource is the site's shortcode templates as last read from the
-// store, and the Set parsed from them for the site's settings. It is
-// guarded by Server.mu.
-type shortcodeSource struct {
+// layoutSource is the site's templates read from layouts/ (shortcodes
+// and render hooks, its theme's too) as last read from the store, the
+// render hooks parsed from them, and the shortcode Set parsed from them
+// for the site's settings. It is guarded by Server.mu.
+type layoutSource struct {
 	loaded bool
 	sum    [32]byte
 	files  map[string][]byte
 	config store.ShortcodeSettings
+	hooks  *content.Hooks
 	set    *shortcode.Set
 	setFor shortcode.Site // the settings set was parsed with
 }
 
-// readShortcodes reads the site's (and its theme's) shortcode templates
-// and the settings they use.
-func readShortcodes(ctx context.Context, st *store.Store) (map[string][]byte, store.ShortcodeSettings, error) {
+// readLayouts reads the site's (and its theme's) shortcode templates and
+// render hooks, and the settings shortcodes use.
+func readLayouts(ctx context.Context, st *store.Store) (map[string][]byte, store.ShortcodeSettings, error) {
 	cfg, err := st.ShortcodeSettings(ctx)
 	if err != nil {
 		return nil, cfg, fmt.Errorf("read settings for shortcodes: %w", err)
 	}
-	files, err := st.ShortcodeFiles(ctx, cfg.Theme)
+	files, err := st.LayoutFiles(ctx, cfg.Theme, store.BodyLayoutDirs...)
 	if err != nil {
-		return nil, cfg, fmt.Errorf("read shortcodes: %w", err)
+		return nil, cfg, fmt.Errorf("read layouts: %w", err)
 	}
 	return files, cfg, nil
 }
@@ -54,21 +56,25 @@ func shortcodeOptions(st *site.Site, cfg store.ShortcodeSettings, md *content.Ma
 	}
 }
 
-// reloadShortcodes reads layouts/shortcodes/ again. When the templates
+// reloadLayouts reads the shortcodes and render hooks again. When they
 // or their settings changed, pages rendered with the old ones are dropped
 // from the cache.
-func (s *Server) reloadShortcodes(ctx context.Context) error {
-	files, cfg, err := readShortcodes(ctx, s.store)
+func (s *Server) reloadLayouts(ctx context.Context) error {
+	files, cfg, err := readLayouts(ctx, s.store)
 	if err != nil {
 		return err
 	}
 	sum := fingerprint(files)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.shortcodes.loaded && s.shortcodes.sum == sum && reflect.DeepEqual(s.shortcodes.config, cfg) {
+	if s.layouts.loaded && s.layouts.sum == sum && reflect.DeepEqual(s.layouts.config, cfg) {
 		return nil
 	}
-	s.shortcodes = shortcodeSource{loaded: true, sum: sum, files: files, config: cfg}
+	hooks, problems := content.ParseHooks(files)
+	for _, p := range problems {
+		s.log.Warn("render hook", "problem", p.String())
+	}
+	s.layouts = layoutSource{loaded: true, sum: sum, files: files, config: cfg, hooks: hooks}
 	s.view = nil
 	s.themeGen.Add(1)
 	return nil
@@ -78,7 +84,7 @@ func (s *Server) reloadShortcodes(ctx context.Context) error {
 // change of the templates or of the site's title and address. The caller
 // holds s.mu.
 func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
-	src := &s.shortcodes
+	src := &s.layouts
 	o := shortcodeOptions(st, src.config, s.markdownFor(st))
 	want := o.Site
 	if src.set == nil || src.setFor.Title != want.Title || src.setFor.BaseURL != want.BaseURL {
@@ -99,18 +105,26 @@ type bodyRenderer struct {
 	log        *slog.Logger
 }
 
-// renderBody renders src, a part of d's Markdown. Shortcodes are expanded
-// first; their problems are logged (grail check lists them too).
+// renderBody renders src, a part of d's Markdown (or of its HTML, which
+// is kept as written). Shortcodes are expanded first; their problems are
+// logged (grail check lists them too).
 func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o content.RenderOptions) ([]byte, error) {
 	b := v.bodies
-	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
+	o.Page = v.hookPage(d)
+	render := func(src []byte) ([]byte, error) {
+		if d.HTML {
+			return src, nil
+		}
 		return v.md.Render(src, o)
+	}
+	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
+		return render(src)
 	}
 	md, rep, problems := b.shortcodes.Expand(src, v.shortcodePage(ctx, d))
 	for _, p := range problems {
 		b.log.Warn("shortcode", "problem", p.String())
 	}
-	out, err := v.md.Render(md, o)
+	out, err := render(md)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +143,20 @@ func (v *view) shortcodePage(ctx context.Context, d *content.Doc) *shortcode.Pag
 		Files:       func() shortcode.Resources { return v.bundleFiles(ctx, d) },
 	}
 }
+
+// hookPage is what render hooks see of d as .Page.
+func (v *view) hookPage(d *content.Doc) content.HookPage {
+	return hookPage{doc: d, rel: v.site.URL(d), base: v.site.Config.BaseURL}
+}
+
+type hookPage struct {
+	doc       *content.Doc
+	rel, base string
+}
+
+func (p hookPage) Title() string        { return p.doc.Title }
+func (p hookPage) RelPermalink() string { return p.rel }
+func (p hookPage) Permalink() string    { return p.base + p.rel }
 
 // bundleFiles are the files of d's bundle, as shortcodes see them.
 func (v *view) bundleFiles(ctx context.Context, d *content.Doc) shortcode.Resources {
@@ -207,7 +235,7 @@ func (r siteRefs) find(target string) *content.Doc {
 		want = append(want, refKey(path.Join(path.Dir(contentPath(r.from.Key)), target)))
 	}
 	var byName *content.Doc
-	for _, list := range [][]*content.Doc{r.site.Posts, r.site.Pages} {
+	for _, list := range [][]*content.Doc{r.site.Posts, r.site.Pages, r.site.SectionDocs()} {
 		for _, d := range list {
 			key := refKey(contentPath(d.Key))
 			for _, w := range want {
@@ -236,20 +264,24 @@ func refKey(p string) string {
 	return p
 }
 
-// ShortcodeProblems expands the shortcodes of every post and page of the
-// loader's snapshot, as rendering would, and returns what is wrong: the
-// templates that do not parse, unknown shortcodes, templates that fail,
-// refs to no document. grail check prints them.
-func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
-	files, cfg, err := readShortcodes(ctx, st)
+// BodyProblems renders every post and page of the loader's snapshot as
+// its page would and returns what will not reach readers as written:
+// render hooks and shortcode templates that do not parse, unknown
+// shortcodes, templates that fail, refs to no document, raw HTML the
+// Content-Security-Policy blocks, formulas that cannot be drawn. All are
+// warnings: the site serves. grail check prints them.
+func BodyProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
+	files, cfg, err := readLayouts(ctx, st)
 	if err != nil {
 		return nil, err
 	}
 	snap := l.Current()
-	md := content.NewMarkdown(snap.MarkdownOptions())
-	set, problems := shortcode.New(files, shortcodeOptions(snap, cfg, md))
+	hooks, problems := content.ParseHooks(files)
+	md := content.NewMarkdown(markdownOptions(snap, hooks))
+	set, found := shortcode.New(files, shortcodeOptions(snap, cfg, md))
+	problems = append(problems, found...)
 	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
-	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
+	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages, snap.SectionDocs()} {
 		for _, d := range list {
 			body, err := l.Body(ctx, d)
 			if err != nil {
@@ -259,9 +291,22 @@ func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]
 				_, _, found := set.Expand(body, v.shortcodePage(ctx, d))
 				problems = append(problems, found...)
 			}
+			problems = append(problems, bodyFindings(md, d, body, snap.Config.BaseURL, v.hookPage(d))...)
 		}
 	}
+	for i := range problems {
+		problems[i].Warning = true
+	}
 	return problems, nil
+}
+
+// bodyFindings is what of d's body will not reach readers as written:
+// for an HTML page, what the Content-Security-Policy blocks.
+func bodyFindings(md *content.Markdown, d *content.Doc, body []byte, origin string, page content.HookPage) []content.Problem {
+	if d.HTML {
+		return content.CSPFindings(d.Key, d.BodyLine, body, content.MarkdownOptions{Unsafe: true}, origin)
+	}
+	return md.Findings(d.Key, d.BodyLine, body, origin, page)
 }
 
 // Preview renders an editor's text as the page at key would show it,

@@ -127,3 +127,30 @@ Saved text.
 		}
 	}
 }
+
+// TestShortcodeSettingsFromConfigFolder checks that shortcodes see the
+// theme, params and enableInlineShortcodes of config/_default/.
+func TestShortcodeSettingsFromConfigFolder(t *testing.T) {
+	ts := newTestSite(t, testsite.Files(`
+-- config/_default/hugo.toml --
+title = "Split"
+theme = "paper"
+enableInlineShortcodes = true
+-- config/_default/params.toml --
+author = "Bea"
+-- themes/paper/layouts/shortcodes/sig.html --
+<span class="sig">by {{ .Site.Params.author }}</span>
+-- content/posts/p.md --
+---
+title: P
+date: 2024-01-01
+---
+{{< sig >}} and {{< now.inline >}}named {{ .Site.Title }}{{< /now.inline >}}
+`))
+	_, page := ts.get(t, "/posts/p/")
+	for _, want := range []string{`<span class="sig">by Bea</span>`, "and named Split"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s:\n%s", want, page)
+		}
+	}
+}

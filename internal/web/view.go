@@ -156,6 +156,7 @@ type crumb struct{ Name, URL string }
 type listData struct {
 	layout
 	Heading  string
+	Intro    template.HTML // a Hugo section's _index.md body
 	Crumbs   []crumb
 	Count    int
 	FeedURL  string

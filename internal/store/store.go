@@ -29,6 +29,9 @@ type Store struct {
 // Hugo site root are laid out differently; both are served as they are.
 type Layout struct {
 	Hugo bool
+	// Jekyll: a Jekyll site root (jekyll.go), whose pages and static
+	// files lie anywhere outside its _ folders.
+	Jekyll bool
 	// PostDirs hold posts, at any depth; PageDir holds pages at its top
 	// level (or as <slug>/index.md bundles).
 	PostDirs []string
@@ -90,6 +93,9 @@ func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 		}
 		return false
 	}
+	if jekyll, err := isJekyllSite(ctx, b, top); err != nil || jekyll {
+		return jekyllLayout, err
+	}
 	if has("posts/") || has("pages/") || !has("content/") {
 		return grailLayout, nil
 	}
@@ -138,6 +144,12 @@ func (s *Store) Close() error { return s.b.Close() }
 // reported in Problems, not as an error: the site is still served.
 func (s *Store) Config(ctx context.Context) (config.Config, error) {
 	base := config.Default()
+	if s.layout.Jekyll {
+		var err error
+		if base, err = s.jekyllConfig(ctx); err != nil {
+			return config.Config{}, err
+		}
+	}
 	if s.layout.Hugo {
 		files, err := s.hugoConfigFiles(ctx)
 		if err != nil {
@@ -211,6 +223,9 @@ func (s *Store) hugoConfigFiles(ctx context.Context) ([]config.HugoFile, error) 
 
 // Sources lists every post and page source (Markdown files).
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	if s.layout.Jekyll {
+		return s.jekyllSources(ctx)
+	}
 	var out []Source
 	for _, dir := range s.layout.PostDirs {
 		var found []Source
@@ -320,6 +335,9 @@ func (s *Store) OpenMedia(ctx context.Context, name string) (File, error) {
 // OpenStatic opens a file of a Hugo site's static/ folder, which Hugo
 // serves at the site root; name is the URL path without its leading slash.
 func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
+	if s.layout.Jekyll {
+		return s.openJekyllStatic(ctx, name)
+	}
 	if s.layout.Static == "" {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}

@@ -86,7 +86,7 @@ func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 			return s.store.OpenBundleFile(ctx, d.Bundle, p[i+1:])
 		})
 	}
-	if !s.store.Layout().Hugo || len(p) < 2 {
+	if l := s.store.Layout(); !l.Hugo && !l.Jekyll || len(p) < 2 {
 		return false
 	}
 	return s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {

@@ -15,6 +15,9 @@ type Jekyll struct {
 	// Permalink is the posts' pattern, a named style already expanded
 	// ("/:categories/:year/:month/:day/:title:output_ext" for "date").
 	Permalink string
+	// PermalinkStyle is the permalink setting as written ("pretty"),
+	// which decides whether pages end in "/" or ".html".
+	PermalinkStyle string
 	// BaseURL is the path the site is published under ("/blog"), or "".
 	BaseURL string
 	// Collections are the site's collections other than posts, by name.
@@ -34,7 +37,9 @@ type Jekyll struct {
 
 // JekyllCollection is one entry of collections: in _config.yml.
 type JekyllCollection struct {
-	Output    bool
+	Output bool
+	// Permalink is the pattern of its documents' addresses; "" is
+	// Jekyll's default, /:collection/:path with the pages' ending.
 	Permalink string
 }
 
@@ -106,7 +111,11 @@ func (c *Config) applyJekyll(m map[string]any) {
 	if u := strings.TrimRight(str(m["url"]), "/"); absoluteHTTP(u) {
 		c.BaseURL = u + j.BaseURL
 	}
-	j.Permalink = JekyllPermalink(str(m["permalink"]))
+	j.PermalinkStyle = str(m["permalink"])
+	if j.PermalinkStyle == "" {
+		j.PermalinkStyle = "date"
+	}
+	j.Permalink = JekyllPermalink(j.PermalinkStyle)
 	if s, ok := m["excerpt_separator"].(string); ok && s != "" {
 		j.ExcerptSeparator = s
 	}
@@ -136,10 +145,7 @@ func jekyllCollections(v any) map[string]JekyllCollection {
 	case map[string]any:
 		for name, settings := range t {
 			s, _ := settings.(map[string]any)
-			out[name] = JekyllCollection{Output: s["output"] == true, Permalink: JekyllPermalink(str(s["permalink"]))}
-			if str(s["permalink"]) == "" {
-				out[name] = JekyllCollection{Output: s["output"] == true, Permalink: "/:collection/:path:output_ext"}
-			}
+			out[name] = JekyllCollection{Output: s["output"] == true, Permalink: str(s["permalink"])}
 		}
 	}
 	delete(out, "posts")

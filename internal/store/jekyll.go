@@ -64,7 +64,9 @@ func (s *Store) jekyllConfig(ctx context.Context) (config.Config, error) {
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.ParseJekyll(name, data), nil
+	cfg := config.ParseJekyll(name, data)
+	s.jekyll.Store(cfg.Jekyll)
+	return cfg, nil
 }
 
 // jekyllSources lists a Jekyll site's posts (in _posts/ and _drafts/
@@ -80,7 +82,7 @@ func (s *Store) jekyllSources(ctx context.Context) ([]Source, error) {
 		if !isMarkdown(o.Key) {
 			return nil
 		}
-		if kind, ok := JekyllKind(o.Key, cfg.Jekyll); ok {
+		if kind, ok := JekyllKind(o.Key, cfg.Jekyll); ok && !strings.HasPrefix(o.Key, "_grail/") {
 			out = append(out, Source{o, kind})
 		}
 		return nil
@@ -92,7 +94,10 @@ func (s *Store) jekyllSources(ctx context.Context) ([]Source, error) {
 // settings j: a post (in a _posts/ or _drafts/ folder), a page (outside
 // every _ folder, or in a collection that is published), or nothing.
 func JekyllKind(key string, j *config.Jekyll) (content.Kind, bool) {
-	dirs := strings.Split(path.Dir(key), "/")
+	var dirs []string
+	if dir := path.Dir(key); dir != "." {
+		dirs = strings.Split(dir, "/")
+	}
 	for i, d := range dirs {
 		if d == "_posts" || d == "_drafts" {
 			return content.KindPost, true
@@ -104,7 +109,16 @@ func JekyllKind(key string, j *config.Jekyll) (content.Kind, bool) {
 			return 0, false
 		}
 	}
+	if isJekyllHome(key) {
+		return 0, false
+	}
 	return content.KindPage, !JekyllUnpublished(key, j)
+}
+
+// isJekyllHome: the site's index.md, which grail's home page (the list
+// of posts) stands in for.
+func isJekyllHome(key string) bool {
+	return key == "index.md" || key == "index.markdown"
 }
 
 func collectionOf(dir string, j *config.Jekyll) (config.JekyllCollection, bool) {
@@ -163,4 +177,48 @@ func (s *Store) openJekyllStatic(ctx context.Context, name string) (File, error)
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
 	return s.b.Open(ctx, name)
+}
+
+// jekyllFolders are the folders of a Jekyll site that hold what Jekyll
+// builds with rather than what it publishes, and why grail does not
+// read them.
+var jekyllFolders = map[string]string{
+	"_site/":         "Jekyll's build output; grail serves the sources",
+	"_layouts/":      "Jekyll layouts; grail renders with its own theme (theme/ overrides it)",
+	"_includes/":     "Jekyll includes, read only by {% include %} in posts and pages",
+	"_sass/":         "Sass partials, used only by Jekyll's build",
+	"_data/":         "Jekyll data files, used only by Jekyll templates",
+	"_plugins/":      "Ruby plugins, run only by Jekyll",
+	".jekyll-cache/": "Jekyll's cache",
+	".sass-cache/":   "Sass's cache",
+	"node_modules/":  "JavaScript packages, never published by Jekyll",
+	"vendor/":        "bundled gems, never published by Jekyll",
+	"_drafts/":       "drafts, shown only in the admin",
+}
+
+// jekyllUnusedFolder is the Jekyll build folder key lies in, or "".
+func jekyllUnusedFolder(key string) string {
+	top, _, _ := strings.Cut(key, "/")
+	if _, ok := jekyllFolders[top+"/"]; ok {
+		return top + "/"
+	}
+	return ""
+}
+
+// whyUnusedJekyll says why a file of a Jekyll site that is not a
+// source or its settings is not served, or "" when it is (at its path).
+func whyUnusedJekyll(key string, j *config.Jekyll) string {
+	switch {
+	case isJekyllHome(key):
+		return "the home page: grail's list of the newest posts stands in for it"
+	case isMarkdown(key) && strings.HasPrefix(key, "_"):
+		return "in a folder Jekyll does not publish (not _posts/ or a collection with output: true)"
+	case isMarkdown(key):
+		return "excluded by exclude: in _config.yml"
+	case strings.HasPrefix(key, "_") || strings.Contains(key, "/_"):
+		return "in a _ folder, which Jekyll does not publish"
+	case JekyllUnpublished(key, j):
+		return "excluded: Jekyll does not publish it"
+	}
+	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
@@ -23,6 +24,9 @@ type Store struct {
 	b      backend.Backend
 	layout Layout
 	log    *slog.Logger
+	// jekyll is a Jekyll site's settings as last read (its collections
+	// tell which files are pages).
+	jekyll atomic.Pointer[config.Jekyll]
 }
 
 // Layout says where a site keeps each kind of file. A grail site and a
@@ -414,6 +418,9 @@ func (s *Store) WriteIndex(ctx context.Context, data []byte, prev string) (Objec
 // KindOf tells whether key is a post or a page of this site (in a Hugo
 // site's sections, an entry: a post if it has a date).
 func (s *Store) KindOf(key string) (content.Kind, bool) {
+	if s.layout.Jekyll {
+		return JekyllKind(key, s.jekyll.Load())
+	}
 	for _, d := range s.layout.PostDirs {
 		if strings.HasPrefix(key, d) && isMarkdown(key) && path.Base(key) != "_index.md" {
 			return s.sectionKind(), true

@@ -80,6 +80,9 @@ func ParseJekyll(name string, data []byte) Config {
 	j := &Jekyll{Permalink: JekyllPermalink(""), ExcerptSeparator: "\n\n", PaginatePath: "/page:num/"}
 	c.Jekyll = j
 	c.URLStyle = StyleJekyll
+	// kramdown, Jekyll's Markdown, keeps raw HTML and makes quotes
+	// typographic.
+	c.Markup = Markup{Unsafe: true, Typographer: true}
 	m, err := decodeAny(name, data)
 	if err != nil {
 		c.Problems = append(c.Problems, err)

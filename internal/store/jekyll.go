@@ -222,3 +222,13 @@ func whyUnusedJekyll(key string, j *config.Jekyll) string {
 	}
 	return ""
 }
+
+// JekyllInclude reads a file of a Jekyll site's _includes/, for
+// {% include name %}.
+func (s *Store) JekyllInclude(ctx context.Context, name string) ([]byte, error) {
+	if !s.layout.Jekyll || name == "" || !path.IsAbs("/"+name) || path.Clean("/"+name) != "/"+name {
+		return nil, fmt.Errorf("%q: %w", name, ErrNotFound)
+	}
+	data, _, err := s.b.ReadAll(ctx, "_includes/"+name)
+	return data, err
+}

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/liquid"
 	"github.com/grailblog/grail/internal/shortcode"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -95,6 +96,9 @@ func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 // expanded: every body and lead goes through it.
 type bodyRenderer struct {
 	shortcodes *shortcode.Set
+	// liquid is set for a Jekyll site, whose bodies have Liquid instead
+	// of shortcodes (liquid.go).
+	liquid *liquid.Site
 	store      *store.Store
 	log        *slog.Logger
 }
@@ -103,6 +107,9 @@ type bodyRenderer struct {
 // first; their problems are logged (grail check lists them too).
 func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o content.RenderOptions) ([]byte, error) {
 	b := v.bodies
+	if b.liquid != nil && liquid.Contains(src) {
+		return v.expandLiquid(ctx, d, src, o)
+	}
 	if b.shortcodes == nil || !bytes.Contains(src, []byte("{{")) {
 		return v.md.Render(src, o)
 	}
@@ -239,7 +246,8 @@ func refKey(p string) string {
 // ShortcodeProblems expands the shortcodes of every post and page of the
 // loader's snapshot, as rendering would, and returns what is wrong: the
 // templates that do not parse, unknown shortcodes, templates that fail,
-// refs to no document. grail check prints them.
+// refs to no document; in a Jekyll site, what is wrong with the Liquid
+// of each, expanded instead. grail check prints them.
 func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
 	files, cfg, err := readShortcodes(ctx, st)
 	if err != nil {
@@ -248,14 +256,17 @@ func ShortcodeProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]
 	snap := l.Current()
 	md := content.NewMarkdown(snap.MarkdownOptions())
 	set, problems := shortcode.New(files, shortcodeOptions(snap, cfg, md))
-	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
+	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, liquid: liquidSite(snap, st), store: st, log: slog.New(slog.DiscardHandler)}}
 	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages} {
 		for _, d := range list {
 			body, err := l.Body(ctx, d)
 			if err != nil {
 				return nil, err
 			}
-			if bytes.Contains(body, []byte("{{")) {
+			if v.bodies.liquid != nil && liquid.Contains(body) {
+				_, _, found := liquid.Expand(ctx, body, v.bodies.liquid, v.liquidPage(ctx, d))
+				problems = append(problems, found...)
+			} else if bytes.Contains(body, []byte("{{")) {
 				_, _, found := set.Expand(body, v.shortcodePage(ctx, d))
 				problems = append(problems, found...)
 			}

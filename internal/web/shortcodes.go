@@ -99,8 +99,8 @@ type bodyRenderer struct {
 	// liquid is set for a Jekyll site, whose bodies have Liquid instead
 	// of shortcodes (liquid.go).
 	liquid *liquid.Site
-	store      *store.Store
-	log        *slog.Logger
+	store  *store.Store
+	log    *slog.Logger
 }
 
 // renderBody renders src, a part of d's Markdown. Shortcodes are expanded

@@ -292,3 +292,22 @@ func JekyllSlugify(s string, pretty, cased bool) string {
 	}
 	return b.String()
 }
+
+// Twins are the other spellings of an address that lead to the same
+// document: with or without a trailing slash and, in Jekyll's style,
+// with or without .html (as Jekyll's own server and GitHub Pages answer
+// /about for /about.html) or index.html.
+func (m *Map) Twins(p string) []string {
+	if m.jekyll == nil {
+		return []string{m.SlashTwin(p)}
+	}
+	switch {
+	case strings.HasSuffix(p, "/index.html"):
+		return []string{strings.TrimSuffix(p, "index.html"), strings.TrimSuffix(p, "/index.html")}
+	case strings.HasSuffix(p, ".html"):
+		return []string{strings.TrimSuffix(p, ".html")}
+	case strings.HasSuffix(p, "/"):
+		return []string{m.SlashTwin(p)}
+	}
+	return []string{p + "/", p + ".html"}
+}

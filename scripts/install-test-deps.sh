@@ -97,8 +97,9 @@ step_browser() { apt_install chromium; }
 # that grail is checked against the addresses Hugo itself publishes.
 step_hugo() { apt_install hugo; }
 
-# The real Jekyll (with jekyll-feed, -paginate and -sitemap) builds the fixture Jekyll site of
-# internal/web's tests, for the same check against Jekyll's addresses.
+# The real Jekyll, with the feed, paginate and sitemap plugins, builds the
+# fixture Jekyll site of internal/web's tests, for the same check against
+# the addresses Jekyll itself publishes.
 step_jekyll() { apt_install jekyll ruby-jekyll-feed ruby-jekyll-paginate ruby-jekyll-sitemap; }
 
 # vnu-jar, the HTML validator, needs a Java runtime; any java will do.

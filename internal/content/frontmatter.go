@@ -131,6 +131,10 @@ func (p *fmParser) slug(d *Doc) bool {
 	d.Slug = DefaultSlug(p.key)
 	if p.jekyll != nil {
 		d.Slug = JekyllSlug(p.key)
+		if s := p.str("slug"); s != "" && ValidSlug(JekyllSlugify(s, true, true)) {
+			d.Slug = JekyllSlugify(s, true, true) // what :title makes of it
+			return true
+		}
 	}
 	if s := p.str("slug"); s != "" {
 		if ValidSlug(s) {

@@ -167,3 +167,27 @@ func JekyllTitle(slug string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// JekyllSlugify is Jekyll's slugify: every run of characters other than
+// letters, marks and digits (and, pretty, ._~!$&'()+,;=@) becomes one
+// "-", with none at either end, in lower case unless cased.
+func JekyllSlugify(s string, pretty, cased bool) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		keep := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || pretty && strings.ContainsRune("._~!$&'()+,;=@", r)
+		if !keep {
+			dash = true
+			continue
+		}
+		if dash && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		dash = false
+		if !cased {
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/osteele/liquid"
 
-	"github.com/grailblog/grail/internal/urls"
+	"github.com/grailblog/grail/internal/content"
 )
 
 // addFilters adds the filters Jekyll has beyond Liquid's own.
@@ -24,7 +24,7 @@ func addFilters(e *liquid.Engine, s *Site) {
 	e.RegisterFilter("cgi_escape", func(v any) string { return url.QueryEscape(text(v)) })
 	e.RegisterFilter("uri_escape", func(v any) string { return (&url.URL{Path: text(v)}).EscapedPath() })
 	e.RegisterFilter("number_of_words", func(v any) int { return len(strings.Fields(text(v))) })
-	e.RegisterFilter("slugify", func(v any) string { return urls.JekyllSlugify(text(v), false, false) })
+	e.RegisterFilter("slugify", func(v any) string { return content.JekyllSlugify(text(v), false, false) })
 	e.RegisterFilter("jsonify", func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)

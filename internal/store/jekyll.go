@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -171,12 +173,34 @@ func matchesAny(key string, patterns []string) bool {
 }
 
 // openJekyllStatic opens a file a Jekyll site publishes as it is: any
-// file outside the _ folders that is not a page.
+// file outside the _ folders without front matter. A file with front
+// matter (an HTML page, a feed template) is one Jekyll renders with its
+// layouts: grail does not serve its source.
 func (s *Store) openJekyllStatic(ctx context.Context, name string) (File, error) {
-	if isMarkdown(name) || JekyllUnpublished(name, nil) || strings.HasPrefix(name, "_") {
-		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	notFound := fmt.Errorf("%s: %w", name, ErrNotFound)
+	if isMarkdown(name) || JekyllUnpublished(name, s.jekyll.Load()) || strings.HasPrefix(name, "_") {
+		return nil, notFound
 	}
-	return s.b.Open(ctx, name)
+	f, err := s.b.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	if hasFrontMatter(head[:n]) {
+		f.Close()
+		return nil, notFound
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// hasFrontMatter: a file that starts as Jekyll's front matter does.
+func hasFrontMatter(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("---\n")) || bytes.HasPrefix(head, []byte("---\r"))
 }
 
 // jekyllFolders are the folders of a Jekyll site that hold what Jekyll

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
@@ -108,20 +107,20 @@ func (m *Map) jekyllTokens(d *content.Doc) func(string) (string, bool) {
 		switch name {
 		case "title":
 			if s := jekyllOwnSlug(d); s != "" {
-				return JekyllSlugify(s, true, true), true
+				return content.JekyllSlugify(s, true, true), true
 			}
-			return JekyllSlugify(jekyllBaseName(d.Key), true, true), true
+			return content.JekyllSlugify(jekyllBaseName(d.Key), true, true), true
 		case "slug":
 			if s := jekyllOwnSlug(d); s != "" {
-				return JekyllSlugify(s, false, false), true
+				return content.JekyllSlugify(s, false, false), true
 			}
-			return JekyllSlugify(jekyllBaseName(d.Key), false, false), true
+			return content.JekyllSlugify(jekyllBaseName(d.Key), false, false), true
 		case "name":
-			return JekyllSlugify(jekyllBaseName(d.Key), false, false), true
+			return content.JekyllSlugify(jekyllBaseName(d.Key), false, false), true
 		case "categories":
 			return jekyllCategories(d, strings.ToLower), true
 		case "slugified_categories":
-			return jekyllCategories(d, func(c string) string { return JekyllSlugify(c, false, false) }), true
+			return jekyllCategories(d, func(c string) string { return content.JekyllSlugify(c, false, false) }), true
 		case "output_ext":
 			return ".html", true
 		case "path":
@@ -267,30 +266,6 @@ func cleanJekyllURL(s string) string {
 		s = strings.ReplaceAll(s, "//", "/")
 	}
 	return s
-}
-
-// JekyllSlugify is Jekyll's slugify: every run of characters other than
-// letters, marks and digits (and, pretty, ._~!$&'()+,;=@) becomes one
-// "-", with none at either end, in lower case unless cased.
-func JekyllSlugify(s string, pretty, cased bool) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		keep := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || pretty && strings.ContainsRune("._~!$&'()+,;=@", r)
-		if !keep {
-			dash = true
-			continue
-		}
-		if dash && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		dash = false
-		if !cased {
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Twins are the other spellings of an address that lead to the same

@@ -109,7 +109,12 @@ func (p *fmParser) jekyllDates(d *Doc) {
 	if inPostFolder(p.key) {
 		p.fileDate, _, _ = JekyllPostName(p.key, p.loc)
 	}
-	if strings.Contains("/"+p.key, "/_drafts/") || p.fm.values["published"] == false {
+	// published: is Jekyll's switch, not the date Hugo reads from it.
+	published, isSwitch := p.fm.values["published"].(bool)
+	if isSwitch {
+		delete(p.fm.values, "published")
+	}
+	if strings.Contains("/"+p.key, "/_drafts/") || isSwitch && !published {
 		d.Draft = true
 	}
 }
@@ -158,12 +163,12 @@ func jekyllExcerpt(body []byte, sep string) ([]byte, bool) {
 }
 
 // JekyllTitle is the title Jekyll gives a post without one: its file
-// name's words, each capitalised ("hello-world" is "Hello World").
+// name's words, each capitalised ("hello-WORLD" is "Hello World").
 func JekyllTitle(slug string) string {
-	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' || r == '_' })
+	words := strings.Split(slug, "-")
 	for i, w := range words {
 		r, n := utf8.DecodeRuneInString(w)
-		words[i] = string(unicode.ToUpper(r)) + w[n:]
+		words[i] = string(unicode.ToUpper(r)) + strings.ToLower(w[n:])
 	}
 	return strings.Join(words, " ")
 }

@@ -1,6 +1,7 @@
 package liquid
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -112,17 +113,17 @@ func includeTag(ctx render.Context) (string, error) {
 	}
 	data, err := ex.site.Include(ex.ctx, name)
 	if err != nil {
-		return "", ctx.Errorf("include: %v", err)
+		return "", ctx.Errorf("include: cannot read _includes/%s: %v", name, err)
 	}
 	ex.depth++
 	defer func() { ex.depth-- }()
 	t, serr := ex.site.engine().ParseTemplateLocation(data, "_includes/"+name, 1)
 	if serr != nil {
-		return "", ctx.Errorf("include %s: %v", name, serr)
+		return "", ctx.Errorf("%s", includeError(name, serr))
 	}
 	out, serr := t.Render(ex.bindings(params))
 	if serr != nil {
-		return "", ctx.Errorf("include %s: %v", name, serr)
+		return "", ctx.Errorf("%s", includeError(name, serr))
 	}
 	// HTML goes in as it is; Markdown is read with the rest of the page.
 	if trimmed := strings.TrimSpace(string(out)); strings.HasPrefix(trimmed, "<") {
@@ -130,6 +131,25 @@ func includeTag(ctx render.Context) (string, error) {
 	}
 	return string(out), nil
 }
+
+// includeError words what went wrong in an included file once, naming
+// the file and line, however deep the includes that led there.
+func includeError(name string, err liquid.SourceError) string {
+	msg := err.Error()
+	if i := lastLiquidErrorRE.FindAllStringIndex(msg, -1); len(i) > 0 {
+		msg = msg[i[len(i)-1][1]:]
+	}
+	msg = trailingFileRE.ReplaceAllString(msg, "")
+	if strings.HasPrefix(msg, "_includes/") || strings.HasPrefix(msg, "include") {
+		return msg // from an include further in, already located
+	}
+	return fmt.Sprintf("_includes/%s:%d: %s", name, max(err.LineNumber(), 1), msg)
+}
+
+var (
+	lastLiquidErrorRE = regexp.MustCompile(`Liquid error(?: \(line \d+\))?: `)
+	trailingFileRE    = regexp.MustCompile(`(?: in \S+)+$`)
+)
 
 // relativeURL is Jekyll's relative_url: the site's base path before an
 // address of the site; an absolute URL is left as it is.

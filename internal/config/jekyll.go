@@ -79,7 +79,6 @@ func ParseJekyll(name string, data []byte) Config {
 	c := Default()
 	j := &Jekyll{Permalink: JekyllPermalink(""), ExcerptSeparator: "\n\n", PaginatePath: "/page:num/"}
 	c.Jekyll = j
-	c.URLStyle = StyleJekyll
 	// kramdown, Jekyll's Markdown, keeps raw HTML and makes quotes
 	// typographic.
 	c.Markup = Markup{Unsafe: true, Typographer: true}

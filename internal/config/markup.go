@@ -17,14 +17,12 @@ type Markup struct {
 const (
 	StyleGrail = "grail" // /blog/<slug>, /tag/<t>, /category/<c>
 	StyleHugo  = "hugo"  // /<section>/<slug>/, /tags/<t>/, index.xml
-	// StyleJekyll is a Jekyll site's: its permalink, /about.html, feed.xml.
-	StyleJekyll = "jekyll"
 )
 
 func checkURLStyle(s string) error {
 	switch s {
-	case "", StyleGrail, StyleHugo, StyleJekyll:
+	case "", StyleGrail, StyleHugo:
 		return nil
 	}
-	return badSetting("urlStyle", "urlStyle %q must be %q, %q or %q", s, StyleGrail, StyleHugo, StyleJekyll)
+	return badSetting("urlStyle", "urlStyle %q must be %q or %q", s, StyleGrail, StyleHugo)
 }

@@ -31,9 +31,9 @@ var jekyllStyle = style{
 }
 
 // JekyllStyle reports whether a site with cfg has Jekyll's addresses: a
-// Jekyll site, unless grail.toml chose another style.
+// Jekyll site, unless grail.toml chose a style.
 func JekyllStyle(cfg config.Config) bool {
-	return cfg.Jekyll != nil && (cfg.URLStyle == "" || cfg.URLStyle == config.StyleJekyll)
+	return cfg.Jekyll != nil && cfg.URLStyle == ""
 }
 
 // withJekyll gives m Jekyll's style; paginate_path decides where the

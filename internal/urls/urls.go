@@ -33,8 +33,8 @@ const (
 var Formats = []Format{Atom, RSS, JSONFeed}
 
 // style is the shape of every address other than a post's, which the
-// permalink pattern decides. grail has one style today; the shapes of
-// Hugo and Jekyll sites are further values of it.
+// permalink pattern decides: grail's, Hugo's (hugoStyle) or Jekyll's
+// (jekyllStyle, jekyll.go).
 type style struct {
 	page       string            // a standalone page, "/:slug"
 	pagination string            // page N of a list is its folder + pagination + N

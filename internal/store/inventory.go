@@ -75,6 +75,10 @@ func (s *Store) TakeInventory(ctx context.Context) (Inventory, error) {
 				folders[f]++
 				continue
 			}
+			if s.layout.Jekyll && s.isJekyllTemplate(ctx, k) {
+				inv.Unused = append(inv.Unused, Unused{Key: k, Reason: "a page Jekyll renders with its layouts; grail serves Markdown pages and its own home page, feed and sitemap", Files: 1})
+				continue
+			}
 			if reason := s.whyUnused(k, bundles); reason != "" {
 				inv.Unused = append(inv.Unused, Unused{Key: k, Reason: reason, Files: 1})
 			} else {

@@ -185,9 +185,7 @@ func (s *Store) openJekyllStatic(ctx context.Context, name string) (File, error)
 	if err != nil {
 		return nil, err
 	}
-	head := make([]byte, 4)
-	n, _ := io.ReadFull(f, head)
-	if hasFrontMatter(head[:n]) {
+	if startsWithFrontMatter(f) {
 		f.Close()
 		return nil, notFound
 	}
@@ -198,9 +196,12 @@ func (s *Store) openJekyllStatic(ctx context.Context, name string) (File, error)
 	return f, nil
 }
 
-// hasFrontMatter: a file that starts as Jekyll's front matter does.
-func hasFrontMatter(head []byte) bool {
-	return bytes.HasPrefix(head, []byte("---\n")) || bytes.HasPrefix(head, []byte("---\r"))
+// startsWithFrontMatter reads the start of f: does it open with
+// Jekyll's front matter?
+func startsWithFrontMatter(f io.Reader) bool {
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	return bytes.HasPrefix(head[:n], []byte("---\n")) || bytes.HasPrefix(head[:n], []byte("---\r"))
 }
 
 // jekyllFolders are the folders of a Jekyll site that hold what Jekyll
@@ -255,4 +256,22 @@ func (s *Store) JekyllInclude(ctx context.Context, name string) ([]byte, error) 
 	}
 	data, _, err := s.b.ReadAll(ctx, "_includes/"+name)
 	return data, err
+}
+
+// jekyllTemplateExts are the kinds of file Jekyll renders when they have
+// front matter; other files are only ever copied.
+var jekyllTemplateExts = map[string]bool{".html": true, ".htm": true, ".xml": true, ".json": true, ".txt": true, ".css": true, ".scss": true, ".sass": true, ".js": true}
+
+// isJekyllTemplate: a file outside the _ folders that Jekyll renders
+// with its layouts (it has front matter), which grail does not serve.
+func (s *Store) isJekyllTemplate(ctx context.Context, key string) bool {
+	if !jekyllTemplateExts[path.Ext(key)] || strings.HasPrefix(key, "_") {
+		return false
+	}
+	f, err := s.b.Open(ctx, key)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return startsWithFrontMatter(f)
 }

@@ -70,13 +70,13 @@ func TestJekyllSite(t *testing.T) {
 	for _, u := range inv.Unused {
 		unused[u.Key] = u.Reason
 	}
-	for _, key := range []string{"_layouts/", "_includes/", "_sass/", "_notes/secret.md", "drafts-notes.md"} {
+	for _, key := range []string{"_layouts/", "_includes/", "_sass/", "_notes/secret.md", "drafts-notes.md", "index.html"} {
 		if unused[key] == "" {
 			t.Errorf("%s is not counted as unused: %v", key, inv.Unused)
 		}
 	}
-	if inv.Settings != 1 || inv.Sources != len(want) {
-		t.Errorf("settings %d, sources %d", inv.Settings, inv.Sources)
+	if inv.Settings != 1 || inv.Sources != len(want) || inv.Published != 2 {
+		t.Errorf("settings %d, sources %d, published %d", inv.Settings, inv.Sources, inv.Published)
 	}
 }
 

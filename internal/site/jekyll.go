@@ -18,19 +18,18 @@ func (l *Loader) parseDoc(key string, kind content.Kind, src []byte, loc *time.L
 	}
 	return content.ParseJekyll(key, kind, src, loc, content.JekyllOptions{
 		ExcerptSeparator: j.ExcerptSeparator,
-		Defaults:         j.DefaultsFor(key, jekyllType(key, kind)),
+		Defaults:         j.DefaultsFor(key, jekyllType(key)),
 	})
 }
 
 // jekyllType is the type a Jekyll site's defaults: scope names a
-// document by: "posts", "drafts", "pages", or its collection's name.
-func jekyllType(key string, kind content.Kind) string {
+// document by: "posts" (drafts are posts too), "pages", or its
+// collection's name.
+func jekyllType(key string) string {
 	k := "/" + key
 	switch {
-	case strings.Contains(k, "/_posts/"):
+	case strings.Contains(k, "/_posts/"), strings.Contains(k, "/_drafts/"):
 		return "posts"
-	case strings.Contains(k, "/_drafts/"):
-		return "drafts"
 	case strings.HasPrefix(key, "_"):
 		first, _, _ := strings.Cut(key, "/")
 		return strings.TrimPrefix(first, "_")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,4 +89,28 @@ func TestNoLiquid(t *testing.T) {
 	if Contains([]byte("Plain { text } with {braces}")) || !Contains([]byte("a {{ b }}")) || !Contains([]byte("{% raw %}")) {
 		t.Error("Contains")
 	}
+}
+
+// TestExpandConcurrently: one Site serves every render of a snapshot,
+// from many requests at once.
+func TestExpandConcurrently(t *testing.T) {
+	src, err := os.ReadFile("testdata/tags.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSite()
+	want, _, _ := Expand(context.Background(), src, s, Page{File: "a.md", Title: "T"})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				got, _, problems := Expand(context.Background(), src, s, Page{File: "a.md", Title: "T"})
+				if len(problems) > 0 || len(got) != len(want) {
+					t.Errorf("problems %v, %d bytes, want %d", problems, len(got), len(want))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

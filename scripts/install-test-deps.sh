@@ -21,7 +21,7 @@ S3_SERVER_VERSION=v1.8.0
 # Where internal/s3test looks first.
 TEST_BIN=${GRAIL_TEST_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/grail-test/bin}
 
-ALL_STEPS=(browser java hugo bench_tools s3_server npm_packages)
+ALL_STEPS=(browser java hugo jekyll bench_tools s3_server npm_packages)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 die() { say "error: $*" >&2; exit 1; }
@@ -96,6 +96,11 @@ step_browser() { apt_install chromium; }
 # The real Hugo builds the fixture Hugo sites of internal/web's tests, so
 # that grail is checked against the addresses Hugo itself publishes.
 step_hugo() { apt_install hugo; }
+
+# The real Jekyll, with the feed, paginate and sitemap plugins, builds the
+# fixture Jekyll site of internal/web's tests, for the same check against
+# the addresses Jekyll itself publishes.
+step_jekyll() { apt_install jekyll ruby-jekyll-feed ruby-jekyll-paginate ruby-jekyll-sitemap; }
 
 # vnu-jar, the HTML validator, needs a Java runtime; any java will do.
 step_java() {

@@ -53,6 +53,9 @@ type Config struct {
 	// Hugo holds what a Hugo site's configuration says beyond grail's own
 	// settings; nil for a grail site.
 	Hugo *Hugo `toml:"-"`
+	// Jekyll holds what a Jekyll site's _config.yml says beyond grail's
+	// own settings; nil for other sites.
+	Jekyll *Jekyll `toml:"-"`
 	// Problems are what grail could not use in a Hugo site's
 	// configuration: the site is served without it (see HugoFile).
 	Problems []error `toml:"-"`

@@ -43,6 +43,10 @@ type fmParser struct {
 	loc      *time.Location
 	problems []Problem
 	fm       frontMatter
+	// jekyll is set when the file belongs to a Jekyll site (jekyll.go).
+	jekyll *JekyllOptions
+	// fileDate is the date a Jekyll post's file name gives.
+	fileDate time.Time
 }
 
 func (p *fmParser) report(line int, field, format string, args ...any) {
@@ -73,6 +77,9 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 		return nil
 	}
 	p.fm = fm
+	if p.jekyll != nil {
+		p.applyJekyllDefaults()
+	}
 	d := &Doc{Key: p.key, Kind: kind, Body: body, BodyLine: bodyLine, HTML: IsHTMLKey(p.key)}
 	if d.HTML && FrontMatterSyntax(src) == NoFrontMatter {
 		p.skip(1, "", "an HTML file without front matter: Hugo copies it as it is, grail does not serve it; add front matter to publish it as a page")
@@ -82,7 +89,7 @@ func (p *fmParser) parse(kind Kind, src []byte) *Doc {
 	if !p.fields(d) {
 		return nil
 	}
-	if d.Kind == KindPost {
+	if p.jekyll == nil && d.Kind == KindPost {
 		d.Lead, d.HasMore = lead(body)
 	}
 	return d
@@ -98,12 +105,15 @@ func (p *fmParser) fields(d *Doc) bool {
 	d.Title = p.str("title")
 	if d.Title == "" {
 		// A title of the wrong type has been reported already.
-		if v, present := p.fm.get("title"); !present || isBlank(v) {
+		if v, present := p.fm.get("title"); p.jekyll == nil && (!present || isBlank(v)) {
 			p.report(p.fm.line("title"), p.fm.name("title"), "missing; the slug %q is shown instead", d.Slug)
 		}
 		d.Title = d.Slug
 	}
 	d.Draft = p.draft()
+	if p.jekyll != nil {
+		p.jekyllDates(d)
+	}
 	ok := p.dates(d)
 	d.Summary = p.str("summary")
 	d.Description = p.str("description")
@@ -114,6 +124,9 @@ func (p *fmParser) fields(d *Doc) bool {
 	p.categories(d)
 	p.aliases(d)
 	p.terms(d)
+	if p.jekyll != nil {
+		p.jekyllFields(d)
+	}
 	return p.hugoFields(d) && ok
 }
 
@@ -121,6 +134,13 @@ func (p *fmParser) fields(d *Doc) bool {
 // false when neither gives one: the file cannot have an address.
 func (p *fmParser) slug(d *Doc) bool {
 	d.Slug = DefaultSlug(p.key)
+	if p.jekyll != nil {
+		d.Slug = JekyllSlug(p.key)
+		if s := p.str("slug"); s != "" && ValidSlug(JekyllSlugify(s, true, true)) {
+			d.Slug = JekyllSlugify(s, true, true) // what :title makes of it
+			return true
+		}
+	}
 	if s := p.str("slug"); s != "" {
 		if ValidSlug(s) {
 			d.Slug = s
@@ -145,7 +165,7 @@ func (p *fmParser) dates(d *Doc) bool {
 	if !okDate || !okMod || !okPub {
 		return false
 	}
-	for _, t := range []time.Time{d.PublishDate, d.Lastmod} {
+	for _, t := range []time.Time{d.PublishDate, d.Lastmod, p.fileDate} {
 		if d.Date.IsZero() {
 			d.Date = t
 		}

@@ -336,6 +336,14 @@ func newReplacer() *Replacer {
 	return &Replacer{prefix: []byte("grailsc" + hex.EncodeToString(b[:]) + "n")}
 }
 
+// NewReplacer returns an empty Replacer, for other expansions before
+// Markdown (Liquid) that put HTML in a page the same way.
+func NewReplacer() *Replacer { return newReplacer() }
+
+// Add stores html and returns the placeholder that stands in for it in
+// the Markdown; block: a paragraph of the placeholder alone is dropped.
+func (r *Replacer) Add(html []byte, block bool) []byte { return r.add(html, block) }
+
 // add stores html and returns its placeholder.
 func (r *Replacer) add(html []byte, block bool) []byte {
 	r.outputs = append(r.outputs, placeholder{html: html, block: block})

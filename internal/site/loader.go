@@ -43,6 +43,9 @@ type Loader struct {
 	// an older map can read it without mu.
 	parsed map[string]parsedSource
 	cfg    config.Config
+	// jekyll is a Jekyll site's settings, which parsing its files needs
+	// (jekyll.go); nil for other sites.
+	jekyll atomic.Pointer[config.Jekyll]
 
 	// syncMu makes passes that read the store or write the index (Reload,
 	// Refresh, Start, saveIndex) run one at a time. It is held across
@@ -132,7 +135,8 @@ func (l *Loader) reconcileChanged(ctx context.Context) (changed bool, err error)
 	}
 	l.mu.Lock()
 	base, known := l.parsed, l.parsed
-	if zoneName(cfg) != zoneName(l.cfg) {
+	l.jekyll.Store(cfg.Jekyll)
+	if zoneName(cfg) != zoneName(l.cfg) || jekyllChanged(cfg, l.cfg) {
 		// Dates without an offset depend on the time zone: parse again.
 		// Nothing else in the settings changes what a file says, and
 		// reading every file of a bucket again for a new title is slow.

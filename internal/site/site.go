@@ -399,13 +399,15 @@ func (s *Site) URL(d *content.Doc) string {
 func (s *Site) ByPath(path string) *content.Doc { return s.byPath[path] }
 
 // ByPathOrTwin finds the visible post or page at an address or at the
-// same address with or without a trailing slash, which redirects to it.
+// other spellings of the same address (Map.Twins), which redirect to it.
 func (s *Site) ByPathOrTwin(path string) *content.Doc {
 	if d := s.byPath[path]; d != nil {
 		return d
 	}
-	if twin := s.URLs.SlashTwin(path); twin != "" {
-		return s.byPath[twin]
+	for _, twin := range s.URLs.Twins(path) {
+		if d := s.byPath[twin]; d != nil {
+			return d
+		}
 	}
 	return nil
 }

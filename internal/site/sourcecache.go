@@ -47,7 +47,7 @@ func (l *Loader) Parse(key string, kind content.Kind, src []byte) Version {
 }
 
 func (l *Loader) parse(key string, kind content.Kind, src []byte, loc *time.Location) Version {
-	doc, problems := content.Parse(key, kind, src, loc)
+	doc, problems := l.parseDoc(key, kind, src, loc)
 	if doc != nil && doc.Kind == content.KindPost && doc.Lead == nil {
 		doc.Lead = []byte{}
 	}

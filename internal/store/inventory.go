@@ -80,6 +80,10 @@ func (s *Store) TakeInventory(ctx context.Context) (Inventory, error) {
 				folders[f]++
 				continue
 			}
+			if s.layout.Jekyll && s.isJekyllTemplate(ctx, k) {
+				inv.Unused = append(inv.Unused, Unused{Key: k, Reason: "a page Jekyll renders with its layouts; grail serves Markdown pages and its own home page, feed and sitemap", Files: 1})
+				continue
+			}
 			if reason := s.whyUnused(k, bundles); reason != "" {
 				inv.Unused = append(inv.Unused, Unused{Key: k, Reason: reason, Files: 1})
 			} else {
@@ -88,7 +92,7 @@ func (s *Store) TakeInventory(ctx context.Context) (Inventory, error) {
 		}
 	}
 	for f, n := range folders {
-		inv.Unused = append(inv.Unused, Unused{Key: f, Reason: hugoFolders[f], Files: n})
+		inv.Unused = append(inv.Unused, Unused{Key: f, Reason: hugoFolders[f] + jekyllFolders[f], Files: n})
 	}
 	slices.SortFunc(inv.Unused, func(a, b Unused) int { return strings.Compare(a.Key, b.Key) })
 	return inv, nil
@@ -110,6 +114,9 @@ func (s *Store) isSetting(key string) bool {
 	if key == config.FileName {
 		return true
 	}
+	if s.layout.Jekyll {
+		return slices.Contains(config.JekyllConfigNames, key)
+	}
 	if !s.layout.Hugo {
 		return false
 	}
@@ -122,6 +129,9 @@ func (s *Store) isSetting(key string) bool {
 
 // unusedFolder is the Hugo build folder key lies in, or "".
 func (s *Store) unusedFolder(key string) string {
+	if s.layout.Jekyll {
+		return jekyllUnusedFolder(key)
+	}
 	if !s.layout.Hugo {
 		return ""
 	}
@@ -140,6 +150,8 @@ func (s *Store) whyUnused(key string, bundles map[string]bool) string {
 	switch {
 	case under(key, l.Media), under(key, l.Theme), l.Static != "" && under(key, l.Static):
 		return ""
+	case l.Jekyll:
+		return whyUnusedJekyll(key, s.jekyll.Load())
 	case l.Hugo && under(key, l.PageDir):
 		return s.whyUnusedContent(key, bundles)
 	case l.Hugo && strings.HasPrefix(key, "config/"):

@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grailblog/grail/internal/config"
 	"github.com/grailblog/grail/internal/content"
@@ -23,12 +24,18 @@ type Store struct {
 	b      backend.Backend
 	layout Layout
 	log    *slog.Logger
+	// jekyll is a Jekyll site's settings as last read (its collections
+	// tell which files are pages).
+	jekyll atomic.Pointer[config.Jekyll]
 }
 
 // Layout says where a site keeps each kind of file. A grail site and a
 // Hugo site root are laid out differently; both are served as they are.
 type Layout struct {
 	Hugo bool
+	// Jekyll: a Jekyll site root (jekyll.go), whose pages and static
+	// files lie anywhere outside its _ folders.
+	Jekyll bool
 	// PostDirs hold posts, at any depth; PageDir holds pages at its top
 	// level (or as <slug>/index.md bundles).
 	PostDirs []string
@@ -90,6 +97,9 @@ func detectLayout(ctx context.Context, b backend.Backend) (Layout, error) {
 		}
 		return false
 	}
+	if jekyll, err := isJekyllSite(ctx, b, top); err != nil || jekyll {
+		return jekyllLayout, err
+	}
 	if has("posts/") || has("pages/") || !has("content/") {
 		return grailLayout, nil
 	}
@@ -138,6 +148,12 @@ func (s *Store) Close() error { return s.b.Close() }
 // reported in Problems, not as an error: the site is still served.
 func (s *Store) Config(ctx context.Context) (config.Config, error) {
 	base := config.Default()
+	if s.layout.Jekyll {
+		var err error
+		if base, err = s.jekyllConfig(ctx); err != nil {
+			return config.Config{}, err
+		}
+	}
 	if s.layout.Hugo {
 		files, err := s.hugoConfigFiles(ctx)
 		if err != nil {
@@ -189,6 +205,9 @@ func (s *Store) hugoConfigFiles(ctx context.Context) ([]config.HugoFile, error) 
 
 // Sources lists every post and page source (Markdown files).
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	if s.layout.Jekyll {
+		return s.jekyllSources(ctx)
+	}
 	var out []Source
 	for _, dir := range s.layout.PostDirs {
 		var found []Source
@@ -309,6 +328,9 @@ func (s *Store) OpenMedia(ctx context.Context, name string) (File, error) {
 // OpenStatic opens a file of a Hugo site's static/ folder, which Hugo
 // serves at the site root; name is the URL path without its leading slash.
 func (s *Store) OpenStatic(ctx context.Context, name string) (File, error) {
+	if s.layout.Jekyll {
+		return s.openJekyllStatic(ctx, name)
+	}
 	if s.layout.Static == "" {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
@@ -381,6 +403,9 @@ func (s *Store) WriteIndex(ctx context.Context, data []byte, prev string) (Objec
 // KindOf tells whether key is a post or a page of this site (in a Hugo
 // site's sections, an entry: a post if it has a date).
 func (s *Store) KindOf(key string) (content.Kind, bool) {
+	if s.layout.Jekyll {
+		return JekyllKind(key, s.jekyll.Load())
+	}
 	for _, d := range s.layout.PostDirs {
 		if strings.HasPrefix(key, d) && isMarkdown(key) && path.Base(key) != "_index.md" {
 			return s.sectionKind(), true

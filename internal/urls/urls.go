@@ -33,8 +33,8 @@ const (
 var Formats = []Format{Atom, RSS, JSONFeed}
 
 // style is the shape of every address other than a post's, which the
-// permalink pattern decides. grail has one style today; the shapes of
-// Hugo and Jekyll sites are further values of it.
+// permalink pattern decides: grail's, Hugo's (hugoStyle) or Jekyll's
+// (jekyllStyle, jekyll.go).
 type style struct {
 	page       string            // a standalone page, "/:slug"
 	pagination string            // page N of a list is its folder + pagination + N
@@ -113,8 +113,11 @@ type Map struct {
 	// hugoTwin is the map of the same Hugo site in Hugo's style, when
 	// the site chose grail's: Hugo's addresses redirect to grail's.
 	hugoTwin *Map
-	loc      *time.Location
-	fixed    map[string]Route // addresses that are exactly one route
+	// jekyll holds a Jekyll site's settings, when the map has Jekyll's
+	// style (jekyll.go).
+	jekyll *config.Jekyll
+	loc    *time.Location
+	fixed  map[string]Route // addresses that are exactly one route
 }
 
 // New declares the addresses of a site with this configuration.
@@ -123,6 +126,8 @@ func New(cfg config.Config) *Map {
 	if HugoStyle(cfg) {
 		m.style, m.hugo, m.permalink = hugoStyle, cfg.Hugo, hugoDefaultPermalink
 		m.taxonomies = OwnTaxonomies(cfg.Hugo)
+	} else if JekyllStyle(cfg) {
+		m.withJekyll(cfg.Jekyll)
 	} else if cfg.Hugo != nil {
 		hugoCfg := cfg
 		hugoCfg.URLStyle = config.StyleHugo
@@ -160,6 +165,9 @@ func HugoStyle(cfg config.Config) bool {
 func (m *Map) Doc(d *content.Doc) string {
 	if m.hugo != nil {
 		return m.hugoDoc(d)
+	}
+	if m.jekyll != nil {
+		return m.jekyllDoc(d)
 	}
 	if d.Kind == content.KindPage {
 		return strings.Replace(m.page, ":slug", d.Slug, 1)

@@ -29,6 +29,10 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) {
 		resp.write(w, r)
 		return
 	}
+	// A Jekyll site keeps its own files in assets/, at the same address.
+	if s.store.Layout().Jekyll && s.tryStatic(w, r) {
+		return
+	}
 	s.notFound(w, r, nil)
 }
 
@@ -86,13 +90,19 @@ func (s *Server) tryFile(w http.ResponseWriter, r *http.Request, v *view) bool {
 			return s.store.OpenBundleFile(ctx, d.Bundle, p[i+1:])
 		})
 	}
-	if !s.store.Layout().Hugo || len(p) < 2 {
+	if l := s.store.Layout(); !l.Hugo && !l.Jekyll || len(p) < 2 {
 		return false
 	}
-	return s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
-		return s.store.OpenStatic(ctx, p[1:])
-	}) || s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
+	return s.tryStatic(w, r) || s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
 		return s.store.OpenContentFile(ctx, p[1:])
+	})
+}
+
+// tryStatic serves the site's file at the request's path (a Hugo
+// site's static/, a Jekyll site's files), if there is one.
+func (s *Server) tryStatic(w http.ResponseWriter, r *http.Request) bool {
+	return len(r.URL.Path) > 1 && s.serveIfFound(w, r, func(ctx context.Context) (store.File, error) {
+		return s.store.OpenStatic(ctx, r.URL.Path[1:])
 	})
 }
 

@@ -167,7 +167,7 @@ func (s *Server) currentView() (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.bodies = bodyRenderer{shortcodes: s.shortcodeSet(st), store: s.store, log: s.log}
+	v.bodies = bodyRenderer{shortcodes: s.shortcodeSet(st), liquid: liquidSite(st, s.store), store: s.store, log: s.log}
 	s.view = v
 	return v, nil
 }

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/grailblog/grail/internal/content"
+	"github.com/grailblog/grail/internal/liquid"
 	"github.com/grailblog/grail/internal/shortcode"
 	"github.com/grailblog/grail/internal/site"
 	"github.com/grailblog/grail/internal/store"
@@ -101,8 +102,11 @@ func (s *Server) shortcodeSet(st *site.Site) *shortcode.Set {
 // expanded: every body and lead goes through it.
 type bodyRenderer struct {
 	shortcodes *shortcode.Set
-	store      *store.Store
-	log        *slog.Logger
+	// liquid is set for a Jekyll site, whose bodies have Liquid instead
+	// of shortcodes (liquid.go).
+	liquid *liquid.Site
+	store  *store.Store
+	log    *slog.Logger
 }
 
 // renderBody renders src, a part of d's Markdown (or of its HTML, which
@@ -111,6 +115,9 @@ type bodyRenderer struct {
 func (v *view) renderBody(ctx context.Context, d *content.Doc, src []byte, o content.RenderOptions) ([]byte, error) {
 	b := v.bodies
 	o.Page = v.hookPage(d)
+	if b.liquid != nil && liquid.Contains(src) {
+		return v.expandLiquid(ctx, d, src, o)
+	}
 	render := func(src []byte) ([]byte, error) {
 		if d.HTML {
 			return src, nil
@@ -268,7 +275,8 @@ func refKey(p string) string {
 // its page would and returns what will not reach readers as written:
 // render hooks and shortcode templates that do not parse, unknown
 // shortcodes, templates that fail, refs to no document, raw HTML the
-// Content-Security-Policy blocks, formulas that cannot be drawn. All are
+// Content-Security-Policy blocks, formulas that cannot be drawn; in a
+// Jekyll site, what is wrong with the Liquid of each, expanded instead. All are
 // warnings: the site serves. grail check prints them.
 func BodyProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]content.Problem, error) {
 	files, cfg, err := readLayouts(ctx, st)
@@ -280,14 +288,17 @@ func BodyProblems(ctx context.Context, st *store.Store, l *site.Loader) ([]conte
 	md := content.NewMarkdown(markdownOptions(snap, hooks))
 	set, found := shortcode.New(files, shortcodeOptions(snap, cfg, md))
 	problems = append(problems, found...)
-	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, store: st, log: slog.New(slog.DiscardHandler)}}
+	v := &view{site: snap, loader: l, md: md, bodies: bodyRenderer{shortcodes: set, liquid: liquidSite(snap, st), store: st, log: slog.New(slog.DiscardHandler)}}
 	for _, list := range [][]*content.Doc{snap.Posts, snap.Pages, snap.SectionDocs()} {
 		for _, d := range list {
 			body, err := l.Body(ctx, d)
 			if err != nil {
 				return nil, err
 			}
-			if bytes.Contains(body, []byte("{{")) {
+			if v.bodies.liquid != nil && liquid.Contains(body) {
+				_, _, found := liquid.Expand(ctx, body, v.bodies.liquid, v.liquidPage(ctx, d))
+				problems = append(problems, found...)
+			} else if bytes.Contains(body, []byte("{{")) {
 				_, _, found := set.Expand(body, v.shortcodePage(ctx, d))
 				problems = append(problems, found...)
 			}

@@ -29,7 +29,7 @@ func runServe(ctx context.Context, args []string, stdio Stdio, ext Extensions) e
 	if err != nil {
 		return err
 	}
-	flagProxies, err := transport.ParseProxies(proxyFlags)
+	flagProxies, err := config.ParseProxies(proxyFlags)
 	if err != nil {
 		return usageError("--trusted-proxy: %v", err)
 	}

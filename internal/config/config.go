@@ -12,8 +12,6 @@ import (
 	_ "time/tzdata" // time zones must resolve on hosts without zoneinfo files (Lambda, scratch images)
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/grailblog/grail/internal/transport"
 )
 
 // FileName is the settings file at the root of a site.
@@ -219,7 +217,7 @@ func (c *Config) normalize() error {
 	if len(c.Redirects) > 0 && c.Canonical == "" {
 		return badSetting("redirectHosts", "redirectHosts needs canonicalHost, the host to redirect to")
 	}
-	proxies, err := transport.ParseProxies(c.TrustedProxies)
+	proxies, err := ParseProxies(c.TrustedProxies)
 	if err != nil {
 		return badSetting("trustedProxies", "trustedProxies: %v", err)
 	}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/grailblog/grail/internal/transport"
 )
 
 // ErrBadBody is returned by NewRequest when the event says its body is
@@ -216,7 +218,7 @@ func addFields(h http.Header, fs fields) {
 // host picks the Host the client asked for.
 func (a *Adapter) host(h http.Header, raw *rawEvent) string {
 	if a.opts.TrustForwardedHost {
-		if fh := firstListElem(h.Get("X-Forwarded-Host")); validHost(fh) {
+		if fh := firstListElem(h.Get("X-Forwarded-Host")); transport.PlainHost(fh) {
 			return fh
 		}
 	}
@@ -224,25 +226,6 @@ func (a *Adapter) host(h http.Header, raw *rawEvent) string {
 		return host
 	}
 	return raw.RequestContext.DomainName
-}
-
-// validHost accepts host names, IPv4 and bracketed IPv6 literals with an
-// optional port: enough to keep a forged header from smuggling a path or
-// user info into URLs the application builds from r.Host.
-func validHost(h string) bool {
-	if h == "" {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-', c == '.', c == ':', c == '[', c == ']', c == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // clientIP returns the address of the client as the front door saw it.

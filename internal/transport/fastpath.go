@@ -317,7 +317,7 @@ func (fc *fastConn) forwarded(req *simpleRequest) (Request, bool) {
 	if !fc.trustedPeer {
 		return site, fc.l.opts.Proxies.Trusts == nil
 	}
-	if h := firstElem(req.forwardedHost); plainHost(h) {
+	if h := firstElem(req.forwardedHost); PlainHost(h) {
 		site.Host = h
 	}
 	site.HTTPS = forwardedHTTPS(firstElem(req.forwardedProto))

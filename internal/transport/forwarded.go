@@ -2,7 +2,6 @@ package transport
 
 import (
 	"crypto/tls"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -37,39 +36,6 @@ const (
 	xForwardedHost  = "X-Forwarded-Host"
 	xForwardedFor   = "X-Forwarded-For"
 )
-
-// ParseProxies reads proxy addresses, each an address ("::1") or a
-// network ("10.0.0.0/8"); a value may list several, separated by commas.
-// The error names the value that is neither.
-func ParseProxies(values []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, v := range values {
-		for _, item := range strings.Split(v, ",") {
-			item = strings.TrimSpace(item)
-			if item == "" {
-				continue
-			}
-			p, err := parseProxy(item)
-			if err != nil {
-				return nil, fmt.Errorf("trusted proxy %q is neither an IP address nor a network such as 10.0.0.0/8", item)
-			}
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
-func parseProxy(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		return p.Masked(), err
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
-}
 
 // trustsAddr tells whether ip is one of the proxies.
 func (p *Proxies) trustsAddr(ip netip.Addr) bool {
@@ -109,7 +75,7 @@ func (p *Proxies) Normalise(r *http.Request) {
 	if !(p.Trusts != nil && p.Trusts(r) || p.trustsAddr(peer)) {
 		return
 	}
-	if fh := firstOf(host); plainHost(fh) {
+	if fh := firstOf(host); PlainHost(fh) {
 		r.Host = fh
 	}
 	if fp := firstOf(proto); fp != "" {
@@ -171,9 +137,10 @@ func firstElem(v string) string {
 	return strings.TrimSpace(v)
 }
 
-// plainHost accepts host names, IPv4 and bracketed IPv6 literals with an
-// optional port.
-func plainHost(h string) bool {
+// PlainHost accepts host names, IPv4 and bracketed IPv6 literals with an
+// optional port: enough to keep a forwarded Host from smuggling a path or
+// user info into the URLs a site builds from it.
+func PlainHost(h string) bool {
 	if h == "" {
 		return false
 	}

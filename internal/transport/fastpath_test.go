@@ -96,34 +96,21 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	ts := newTestSite(t)
 	plain, fast := twoFronts(t, ts, nil)
 	etag := ts.replies[firstPath].etag
-	requests := []struct{ name, head, method string }{
-		{"hit", "GET /blog/first HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"large hit (sendfile)", "GET /blog/long HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"brotli", "GET /blog/first HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, br\r\n", "GET"},
-		{"gzip", "GET /blog/long HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n", "GET"},
-		{"head", "HEAD /blog/long HTTP/1.1\r\nHost: h\r\n", "HEAD"},
-		{"query", "GET /blog/first?utm_source=x HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"if-none-match", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: " + etag + "\r\n", "GET"},
-		{"stale etag", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"nope\"\r\n", "GET"},
-		{"if-modified-since", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-Modified-Since: Sat, 01 Jan 2050 00:00:00 GMT\r\n", "GET"},
-		{"https behind a proxy", "GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: https\r\n", "GET"},
-		{"https in capitals", "GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: HTTPS\r\n", "GET"},
-		{"stored 404", "GET /gone HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n", "GET"},
-		{"stored 404 with an etag", "GET /gone HTTP/1.1\r\nHost: h\r\nIf-None-Match: *\r\n", "GET"},
-		{"rendered", "GET /rendered HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"redirect", "GET /moved?a=1 HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"post", "POST /blog/first HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n", "POST"},
-		{"encoded", "GET /blog/%66irst HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"http/1.0", "GET /blog/first HTTP/1.0\r\nHost: h\r\n", "GET"},
-		{"invalid host", "GET /blog/first HTTP/1.1\r\nHost: a b\r\n", "GET"},
-	}
+	requests := append(transporttest.PageRequests(etag),
+		transporttest.Request{Name: "https in capitals", Head: "GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: HTTPS\r\n", Method: "GET"},
+		transporttest.Request{Name: "stored 404", Head: "GET /gone HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n", Method: "GET"},
+		transporttest.Request{Name: "stored 404 with an etag", Head: "GET /gone HTTP/1.1\r\nHost: h\r\nIf-None-Match: *\r\n", Method: "GET"},
+		transporttest.Request{Name: "rendered", Head: "GET /rendered HTTP/1.1\r\nHost: h\r\n", Method: "GET"},
+		transporttest.Request{Name: "redirect", Head: "GET /moved?a=1 HTTP/1.1\r\nHost: h\r\n", Method: "GET"},
+		transporttest.Request{Name: "invalid host", Head: "GET /blog/first HTTP/1.1\r\nHost: a b\r\n", Method: "GET"},
+	)
 	for _, tt := range requests {
-		raw := tt.head + "Connection: close\r\n\r\n"
-		want := transporttest.Exchange(t, plain, raw, tt.method)[0]
-		got := transporttest.Exchange(t, fast, raw, tt.method)[0]
-		transporttest.SameResponse(t, tt.name, want, got)
+		raw := tt.Head + "Connection: close\r\n\r\n"
+		want := transporttest.Exchange(t, plain, raw, tt.Method)[0]
+		got := transporttest.Exchange(t, fast, raw, tt.Method)[0]
+		transporttest.SameResponse(t, tt.Name, want, got)
 		if a, b := withoutDate(rawResponse(t, plain, raw)), withoutDate(rawResponse(t, fast, raw)); !bytes.Equal(a, b) {
-			t.Errorf("%s: bytes differ:\nnet/http  %.300q\nfast path %.300q", tt.name, a, b)
+			t.Errorf("%s: bytes differ:\nnet/http  %.300q\nfast path %.300q", tt.Name, a, b)
 		}
 	}
 	// Pipelined on one connection: a hit, a miss (the connection goes to

@@ -53,32 +53,19 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	plain, fast := twoFronts(t, ts)
 	_, first := ts.get(t, "/blog/first")
 	etag := ts.srvETag(t, "/blog/first")
-	requests := []struct{ name, head, method string }{
-		{"hit", "GET /blog/first HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"large hit (sendfile)", "GET /blog/long HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"brotli", "GET /blog/first HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, br\r\n", "GET"},
-		{"gzip", "GET /blog/long HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n", "GET"},
-		{"head", "HEAD /blog/long HTTP/1.1\r\nHost: h\r\n", "HEAD"},
-		{"query", "GET /blog/first?utm_source=x HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"if-none-match", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: " + etag + "\r\n", "GET"},
-		{"stale etag", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"nope\"\r\n", "GET"},
-		{"if-modified-since", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-Modified-Since: Sat, 01 Jan 2050 00:00:00 GMT\r\n", "GET"},
-		{"https behind a proxy", "GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: https\r\n", "GET"},
-		{"miss", "GET /no/such/page HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"miss, brotli", "GET /no/such/page HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n", "GET"},
-		{"feed", "GET /feed.atom HTTP/1.1\r\nHost: localhost\r\n", "GET"},
-		{"feed for an unknown host", "GET /feed.atom HTTP/1.1\r\nHost: elsewhere.example\r\n", "GET"},
-		{"post", "POST /blog/first HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n", "POST"},
-		{"encoded", "GET /blog/%66irst HTTP/1.1\r\nHost: h\r\n", "GET"},
-		{"http/1.0", "GET /blog/first HTTP/1.0\r\nHost: h\r\n", "GET"},
-		{"media", "GET /media/2024/pic.bin HTTP/1.1\r\nHost: h\r\n", "GET"},
-	}
+	requests := append(transporttest.PageRequests(etag),
+		transporttest.Request{Name: "miss", Head: "GET /no/such/page HTTP/1.1\r\nHost: h\r\n", Method: "GET"},
+		transporttest.Request{Name: "miss, brotli", Head: "GET /no/such/page HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n", Method: "GET"},
+		transporttest.Request{Name: "feed", Head: "GET /feed.atom HTTP/1.1\r\nHost: localhost\r\n", Method: "GET"},
+		transporttest.Request{Name: "feed for an unknown host", Head: "GET /feed.atom HTTP/1.1\r\nHost: elsewhere.example\r\n", Method: "GET"},
+		transporttest.Request{Name: "media", Head: "GET /media/2024/pic.bin HTTP/1.1\r\nHost: h\r\n", Method: "GET"},
+	)
 	for _, tt := range requests {
-		raw := tt.head + "Connection: close\r\n\r\n"
-		transporttest.Exchange(t, plain, raw, tt.method) // warm the cache
-		want := transporttest.Exchange(t, plain, raw, tt.method)[0]
-		got := transporttest.Exchange(t, fast, raw, tt.method)[0]
-		transporttest.SameResponse(t, tt.name, want, got)
+		raw := tt.Head + "Connection: close\r\n\r\n"
+		transporttest.Exchange(t, plain, raw, tt.Method) // warm the cache
+		want := transporttest.Exchange(t, plain, raw, tt.Method)[0]
+		got := transporttest.Exchange(t, fast, raw, tt.Method)[0]
+		transporttest.SameResponse(t, tt.Name, want, got)
 	}
 	// Pipelined on one connection: a hit, a miss (the connection goes to
 	// net/http), then a hit that net/http serves.

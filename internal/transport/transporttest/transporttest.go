@@ -74,3 +74,30 @@ func headerLines(h http.Header) []string {
 	slices.Sort(lines)
 	return lines
 }
+
+// Request is a raw request head (without its blank line) and the method
+// that tells whether a body comes back.
+type Request struct{ Name, Head, Method string }
+
+// PageRequests are the ways a reader asks for the cached pages /blog/first
+// and /blog/long (a large one), whose ETag is etag, that the fast path and
+// net/http must answer alike: negotiation, conditions, a query, HTTPS
+// behind a proxy, and what the fast path must hand over (a POST, an
+// encoded path, HTTP/1.0).
+func PageRequests(etag string) []Request {
+	return []Request{
+		{"hit", "GET /blog/first HTTP/1.1\r\nHost: h\r\n", "GET"},
+		{"large hit (sendfile)", "GET /blog/long HTTP/1.1\r\nHost: h\r\n", "GET"},
+		{"brotli", "GET /blog/first HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, br\r\n", "GET"},
+		{"gzip", "GET /blog/long HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n", "GET"},
+		{"head", "HEAD /blog/long HTTP/1.1\r\nHost: h\r\n", "HEAD"},
+		{"query", "GET /blog/first?utm_source=x HTTP/1.1\r\nHost: h\r\n", "GET"},
+		{"if-none-match", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: " + etag + "\r\n", "GET"},
+		{"stale etag", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"nope\"\r\n", "GET"},
+		{"if-modified-since", "GET /blog/first HTTP/1.1\r\nHost: h\r\nIf-Modified-Since: Sat, 01 Jan 2050 00:00:00 GMT\r\n", "GET"},
+		{"https behind a proxy", "GET /blog/first HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: https\r\n", "GET"},
+		{"post", "POST /blog/first HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n", "POST"},
+		{"encoded", "GET /blog/%66irst HTTP/1.1\r\nHost: h\r\n", "GET"},
+		{"http/1.0", "GET /blog/first HTTP/1.0\r\nHost: h\r\n", "GET"},
+	}
+}

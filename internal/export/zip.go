@@ -11,6 +11,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/grailblog/grail/internal/store"
 )
@@ -47,7 +48,7 @@ func Zip(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, e
 		if err := ctx.Err(); err != nil {
 			return s, err
 		}
-		n, err := addFile(ctx, st, zw, oi)
+		n, err := copyEntry(ctx, st, zw, oi, oi.Key)
 		if err != nil {
 			return s, err
 		}
@@ -60,20 +61,14 @@ func Zip(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, e
 	return s, zw.Close()
 }
 
-// addFile copies one file into the zip and returns its size.
-func addFile(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo) (int64, error) {
-	name, err := EntryName(oi.Key)
-	if err != nil {
-		return 0, err
-	}
+// copyEntry streams one site file into the zip as name and returns its size.
+func copyEntry(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo, name string) (int64, error) {
 	f, err := st.OpenSiteFile(ctx, oi.Key)
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", oi.Key, err)
 	}
 	defer f.Close()
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: oi.ModTime.UTC()}
-	h.SetMode(fileMode)
-	dst, err := zw.CreateHeader(h)
+	dst, err := createEntry(zw, name, oi.ModTime)
 	if err != nil {
 		return 0, err
 	}
@@ -82,6 +77,18 @@ func addFile(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.Obje
 		return n, fmt.Errorf("copy %s: %w", oi.Key, err)
 	}
 	return n, nil
+}
+
+// createEntry starts a zip entry, refusing a name that could escape the
+// folder the zip is unzipped in.
+func createEntry(zw *zip.Writer, name string, mod time.Time) (io.Writer, error) {
+	name, err := EntryName(name)
+	if err != nil {
+		return nil, err
+	}
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod.UTC()}
+	h.SetMode(fileMode)
+	return zw.CreateHeader(h)
 }
 
 // EntryName is the zip entry for a store key. Keys are already checked by

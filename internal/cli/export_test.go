@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grailblog/grail/internal/s3test"
 	"github.com/grailblog/grail/internal/testsite"
 )
 
@@ -122,5 +123,31 @@ func TestExportHelp(t *testing.T) {
 	}
 	if code != 0 {
 		t.Errorf("exit %d", code)
+	}
+}
+
+func TestExportFromABucket(t *testing.T) {
+	srv := s3test.Start(t)
+	srv.SetEnv(t)
+	bucket := srv.BucketURL()
+	dir := testsite.Folder(t, exportSite)
+	mustGrail(t, "push", dir, bucket)
+	out := filepath.Join(t.TempDir(), "bucket.zip")
+	got := mustGrail(t, "export", "--site", bucket, out)
+	// The push made the bucket's index; it is skipped with the secrets.
+	if !strings.Contains(got, "exported 2 files") {
+		t.Errorf("summary %q", got)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, " ") != "grail.toml posts/first.md" {
+		t.Errorf("entries %q", names)
 	}
 }

@@ -54,7 +54,11 @@ func Hugo(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, 
 		if err := ctx.Err(); err != nil {
 			return s, err
 		}
-		n, err := h.writeFile(ctx, st, zw, oi)
+		to := h.target(oi.Key)
+		if to == "" {
+			s.Omitted++
+		}
+		n, err := h.writeFile(ctx, st, zw, oi, to)
 		if err != nil {
 			return s, err
 		}
@@ -140,11 +144,10 @@ func (h *hugoSite) target(key string) string {
 	return ""
 }
 
-// writeFile writes one site file where Hugo wants it: a doc converted, any
-// other file as it is. Files Hugo has no use for (grail.toml, grail's
-// theme overrides) are counted done but not written.
-func (h *hugoSite) writeFile(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo) (int64, error) {
-	to := h.target(oi.Key)
+// writeFile writes one site file at to, where Hugo wants it: a doc
+// converted, any other file as it is. A file Hugo has no use for
+// (grail.toml, grail's theme overrides) has no to and is not written.
+func (h *hugoSite) writeFile(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo, to string) (int64, error) {
 	if to == "" {
 		return 0, nil
 	}

@@ -22,6 +22,7 @@ type Stats struct {
 	Total   int   // to write
 	Bytes   int64 // of content, before compression
 	Skipped int   // private files left out (everything under _grail/)
+	Omitted int   // of Files, those the format has no place for (Hugo: grail.toml, theme/)
 }
 
 // Options tune Zip.

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"archive/zip"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/grailblog/grail/internal/export"
 	"github.com/grailblog/grail/internal/s3test"
 	"github.com/grailblog/grail/internal/testsite"
 )
@@ -149,5 +151,42 @@ func TestExportFromABucket(t *testing.T) {
 	}
 	if strings.Join(names, " ") != "grail.toml posts/first.md" {
 		t.Errorf("entries %q", names)
+	}
+}
+
+// A failed write leaves neither the zip nor its temporary file.
+func TestWriteAtomicallyCleansUp(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x.zip")
+	_, err := writeAtomically(out, func(w io.Writer) (export.Stats, error) {
+		w.Write([]byte("PK half a zip"))
+		return export.Stats{}, errors.New("the bucket went away")
+	})
+	if err == nil || err.Error() != "the bucket went away" {
+		t.Errorf("err = %v", err)
+	}
+	for _, p := range []string{out, out + ".tmp"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is left behind", p)
+		}
+	}
+}
+
+func TestExportHugoOfAHugoSiteIsRefused(t *testing.T) {
+	dir := testsite.Folder(t, `
+-- hugo.toml --
+title = "Hugo"
+-- content/posts/a.md --
+---
+title: A
+---
+A.
+`)
+	out := filepath.Join(t.TempDir(), "h.zip")
+	code, _, stderr := run(t, "export", "--format", "hugo", "--site", dir, out)
+	if code != 1 || !strings.Contains(stderr, "--format grail copies as it is") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out + ".tmp"); err == nil {
+		t.Error("left a .tmp behind")
 	}
 }

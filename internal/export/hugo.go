@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,6 +38,11 @@ type hugoSite struct {
 // front matter gains the slug (and a page its url) grail gave it.
 // Grail's theme overrides are left out: Hugo renders with its own layouts.
 func Hugo(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, error) {
+	if l := st.Layout(); l.Hugo || l.Jekyll {
+		// Its files are laid out for Hugo or Jekyll already; the grail
+		// format copies them as they are.
+		return Stats{}, errors.New("--format hugo exports a grail site; this one is a Hugo or Jekyll site already, which --format grail copies as it is")
+	}
 	files, skipped, err := st.SiteFiles(ctx)
 	if err != nil {
 		return Stats{}, err

@@ -99,7 +99,7 @@ func createEntry(zw *zip.Writer, name string, mod time.Time) (io.Writer, error) 
 func EntryName(key string) (string, error) {
 	clean := path.Clean(key)
 	if key == "" || clean != key || path.IsAbs(key) || strings.Contains(key, `\`) ||
-		clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(key, ":") && len(key) > 1 && key[1] == ':' {
+		clean == ".." || strings.HasPrefix(clean, "../") || len(key) > 1 && key[1] == ':' { // C:/…
 		return "", fmt.Errorf("refusing zip entry %q: not a plain relative path", key)
 	}
 	return key, nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,18 +57,21 @@ func runExport(ctx context.Context, args []string, stdio Stdio) error {
 	if err := checkOut(out, *force); err != nil {
 		return err
 	}
-	st, closeStore, err := openStore(ctx, *siteArg)
+	location, _, err := siteLocation(*siteArg, false)
+	if err != nil {
+		return err
+	}
+	st, closeStore, err := openStore(ctx, location)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
 	start := time.Now()
 	bar := newProgress(stdio.Err, "grail export", start)
-	s, err := writeAtomically(out, func(w io.Writer) (export.Stats, error) {
-		return write(ctx, st, w, export.Options{Progress: func(s export.Stats) {
-			bar.update(store.CopyStats{Objects: s.Total, Done: s.Files, CopiedBytes: s.Bytes})
-		}})
-	})
+	o := export.Options{Mode: folderModes(location), Progress: func(s export.Stats) {
+		bar.update(store.CopyStats{Objects: s.Total, Done: s.Files, CopiedBytes: s.Bytes})
+	}}
+	s, err := writeAtomically(out, func(w io.Writer) (export.Stats, error) { return write(ctx, st, w, o) })
 	bar.finish()
 	if err != nil {
 		return err
@@ -85,6 +89,22 @@ func exportSummary(s export.Stats, out string, took time.Duration) string {
 	}
 	return fmt.Sprintf("exported %s files (%s) to %s, skipped %s private files%s, in %.1f s",
 		commas(s.Files-s.Omitted), byteSize(s.Bytes), out, commas(s.Skipped), omitted, took.Seconds())
+}
+
+// folderModes reads a folder site's permission bits, which the store does
+// not carry (a bucket has none), so the zip keeps them.
+func folderModes(location string) func(string) fs.FileMode {
+	root, ok := store.FolderPath(location)
+	if !ok {
+		return nil
+	}
+	return func(key string) fs.FileMode {
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(key)))
+		if err != nil {
+			return 0
+		}
+		return fi.Mode().Perm()
+	}
 }
 
 // exportFormats are the writers --format chooses between.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grailblog/grail/internal/export"
 	"github.com/grailblog/grail/internal/s3test"
@@ -31,6 +32,14 @@ c2VjcmV0
 
 func TestExportWritesAZipAndASummary(t *testing.T) {
 	dir := testsite.Folder(t, exportSite)
+	post := filepath.Join(dir, "posts", "first.md")
+	mtime := time.Date(2023, 5, 6, 7, 8, 9, 0, time.UTC)
+	if err := os.Chmod(post, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(post, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "site.zip")
 	code, stdout, stderr := run(t, "export", "--site", dir, out)
 	if code != 0 {
@@ -47,6 +56,9 @@ func TestExportWritesAZipAndASummary(t *testing.T) {
 	for _, f := range zr.File {
 		if strings.HasPrefix(f.Name, "_grail") {
 			t.Errorf("zip holds %s", f.Name)
+		}
+		if f.Name == "posts/first.md" && (f.Mode().Perm() != 0o600 || !f.Modified.Equal(mtime)) {
+			t.Errorf("%s: mode %v, modified %v; want 0600 and %v", f.Name, f.Mode(), f.Modified, mtime)
 		}
 	}
 	if _, err := os.Stat(out + ".tmp"); err == nil {

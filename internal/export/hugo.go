@@ -167,12 +167,12 @@ func (h *hugoSite) writeFile(ctx context.Context, st *store.Store, zw *zip.Write
 		}
 		return int64(len(src)), h.writeEntry(zw, to, src, oi.ModTime)
 	}
-	return copyEntry(ctx, st, zw, oi, to)
+	return copyEntry(ctx, st, zw, oi, to, defaultMode)
 }
 
 // writeEntry writes a file the export made (or converted) into the zip.
 func (h *hugoSite) writeEntry(zw *zip.Writer, name string, data []byte, mod time.Time) error {
-	dst, err := createEntry(zw, name, mod)
+	dst, err := createEntry(zw, name, mod, defaultMode)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -29,11 +30,22 @@ type Stats struct {
 type Options struct {
 	// Progress, if set, is called after each file with the totals so far.
 	Progress func(Stats)
+	// Mode, if set, gives a file's permission bits (a folder has them; a
+	// bucket has none, and its files get 0644).
+	Mode func(key string) fs.FileMode
 }
 
-// fileMode is the mode every entry gets: stores keep no modes (a bucket
-// has none), and a site's files are plain readable files.
-const fileMode = 0o644
+// defaultMode is the mode of a file whose store keeps none.
+const defaultMode = 0o644
+
+func (o Options) mode(key string) fs.FileMode {
+	if o.Mode != nil {
+		if m := o.Mode(key); m != 0 {
+			return m
+		}
+	}
+	return defaultMode
+}
 
 // Zip writes the site in st to w as a zip of its folder, in key order so
 // the same site makes the same zip. Files are streamed one at a time
@@ -49,7 +61,7 @@ func Zip(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, e
 		if err := ctx.Err(); err != nil {
 			return s, err
 		}
-		n, err := copyEntry(ctx, st, zw, oi, oi.Key)
+		n, err := copyEntry(ctx, st, zw, oi, oi.Key, o.mode(oi.Key))
 		if err != nil {
 			return s, err
 		}
@@ -63,13 +75,13 @@ func Zip(ctx context.Context, st *store.Store, w io.Writer, o Options) (Stats, e
 }
 
 // copyEntry streams one site file into the zip as name and returns its size.
-func copyEntry(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo, name string) (int64, error) {
+func copyEntry(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.ObjectInfo, name string, mode fs.FileMode) (int64, error) {
 	f, err := st.OpenSiteFile(ctx, oi.Key)
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", oi.Key, err)
 	}
 	defer f.Close()
-	dst, err := createEntry(zw, name, oi.ModTime)
+	dst, err := createEntry(zw, name, oi.ModTime, mode)
 	if err != nil {
 		return 0, err
 	}
@@ -82,13 +94,13 @@ func copyEntry(ctx context.Context, st *store.Store, zw *zip.Writer, oi store.Ob
 
 // createEntry starts a zip entry, refusing a name that could escape the
 // folder the zip is unzipped in.
-func createEntry(zw *zip.Writer, name string, mod time.Time) (io.Writer, error) {
+func createEntry(zw *zip.Writer, name string, mod time.Time, mode fs.FileMode) (io.Writer, error) {
 	name, err := EntryName(name)
 	if err != nil {
 		return nil, err
 	}
 	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod.UTC()}
-	h.SetMode(fileMode)
+	h.SetMode(mode.Perm())
 	return zw.CreateHeader(h)
 }
 

@@ -63,6 +63,7 @@ func commands(ext Extensions) []command {
 		{"deploy", "stand the AWS stack up, or tear it down", runDeploy},
 		{"push", "copy a site into a bucket, only what changed", runPush},
 		{"pull", "copy a site out of a bucket, only what changed", runPull},
+		{"export", "write the site to a zip, as grail or Hugo reads it", runExport},
 		{"user", "add, list, change or remove accounts", runUser},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", nil},

@@ -3,7 +3,6 @@ package shortcode
 import (
 	"html"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/grailblog/grail/internal/content"
+
+	"github.com/grailblog/grail/internal/testsite"
 )
 
 // TestHugoParity builds testdata/hugo with the real Hugo and compares the
@@ -18,22 +19,13 @@ import (
 // comments and site shortcodes (nested, {{% %}}, .Get, .Inner, .Ordinal,
 // .Parent, .Site.Params, .Page.Title) with grail's. Markup may differ.
 func TestHugoParity(t *testing.T) {
-	hugo, err := exec.LookPath("hugo")
-	if err != nil {
-		t.Skip("hugo is not installed (apt-get install -y hugo): no parity check")
-	}
 	src := filepath.Join("testdata", "hugo")
-	out := t.TempDir()
-	site := filepath.Join(out, "site")
+	site := filepath.Join(t.TempDir(), "site")
 	if err := os.CopyFS(site, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(hugo, "--source", site, "--destination", filepath.Join(out, "public"), "--quiet")
-	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+filepath.Join(out, "cache"))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hugo: %v\n%s", err, b)
-	}
-	want, err := os.ReadFile(filepath.Join(out, "public", "posts", "a", "index.html"))
+	public := testsite.HugoBuild(t, site)
+	want, err := os.ReadFile(filepath.Join(public, "posts", "a", "index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -179,18 +178,8 @@ var locRE = regexp.MustCompile(`<loc>https://hugo\.example\.org(/[^<]*)</loc>`)
 // the site — its sitemap and its feeds — answers 200 from grail; with
 // urlStyle = "grail", each answers one 301 to a page that answers 200.
 func TestHugoBuildsTheSameAddresses(t *testing.T) {
-	hugo, err := exec.LookPath("hugo")
-	if err != nil {
-		t.Skip("hugo is not on PATH (scripts/install-test-deps.sh installs it): cannot compare with Hugo's own build")
-	}
 	files := testsite.Files(hugoBlog)
-	src, out := t.TempDir(), t.TempDir()
-	testsite.WriteFiles(t, src, files)
-	cmd := exec.Command(hugo, "--source", src, "--destination", out, "--quiet")
-	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hugo: %v\n%s", err, b)
-	}
+	out := testsite.HugoSite(t, files)
 	sitemap, err := os.ReadFile(filepath.Join(out, "sitemap.xml"))
 	if err != nil {
 		t.Fatal(err)
